@@ -1,0 +1,155 @@
+"""The command line: the same domain functions the GUI calls, without a window.
+
+On bad input every command prints one ``error: ...`` line on stderr, exits non-zero and leaves
+the project file as it was.
+"""
+
+from __future__ import annotations
+
+import getpass
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from . import formats, project
+from .errors import AnnotatorError
+
+
+def default_reviewer() -> str:
+    try:
+        return getpass.getuser() or "reviewer"
+    except Exception:  # getuser raises when no login name can be found (containers)
+        return "reviewer"
+
+
+class Group(click.Group):
+    """Turns our errors into one line on stderr instead of a traceback."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except AnnotatorError as exc:
+            click.echo(f"error: {exc}", err=True)
+            sys.exit(1)
+        except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
+            raise
+        except OSError as exc:  # disk full, permissions, a folder where a file was expected
+            where = f"{exc.filename}: " if getattr(exc, "filename", None) else ""
+            click.echo(f"error: {where}{exc.strerror or exc}", err=True)
+            sys.exit(1)
+        except KeyboardInterrupt:
+            click.echo("error: interrupted; nothing was changed by the unfinished step", err=True)
+            sys.exit(130)
+        except Exception as exc:  # a bug: still no traceback in the user's face
+            click.echo(f"error: unexpected {type(exc).__name__}: {exc} (please report this)", err=True)
+            sys.exit(2)
+
+
+def _open_existing(db: str):
+    path = Path(db)
+    if not path.exists():
+        raise AnnotatorError(f"{path}: no such project file")
+    return project.open_project(path)
+
+
+@click.group(cls=Group, invoke_without_command=True)
+@click.version_option(package_name="annotator")
+@click.pass_context
+def cli(ctx: click.Context) -> None:
+    """Annotator: tag claims in news articles and export a gold dataset.
+
+    With no command, opens the app on the default project (with the seed articles on first run).
+    """
+    if ctx.invoked_subcommand is None:
+        from .gui.app import run
+
+        sys.exit(run(None))
+
+
+@cli.command()
+@click.argument("project_file", required=False, type=click.Path(dir_okay=False))
+def gui(project_file: str | None) -> None:
+    """Open the app on PROJECT_FILE (created if missing) or on the default project."""
+    from .gui.app import run
+
+    sys.exit(run(project_file))
+
+
+@cli.command("import")
+@click.argument("files", nargs=-1, required=True, type=click.Path())
+@click.option("--db", "db", required=True, type=click.Path(dir_okay=False), help="Project file (created if missing).")
+@click.option("--format", "fmt", default="auto", show_default=True, help="auto, " + ", ".join(sorted(formats.FORMATS)))
+@click.option("--annotator", default=None, help="Reviewer for files that do not name one (default: your login name).")
+@click.option("--strict-labels", is_flag=True, help="Refuse files with labels the project's scheme lacks.")
+def import_(files: tuple[str, ...], db: str, fmt: str, annotator: str | None, strict_labels: bool) -> None:
+    """Import FILES into the project: all of them in one transaction, or none."""
+    reviewer = annotator or default_reviewer()
+    items = project.read_files(files, format=fmt, annotator=reviewer)
+    with project.open_project(db) as store:
+        result = store.import_items(items, strict_labels=strict_labels)
+    click.echo(result.summary())
+
+
+@cli.command()
+@click.option("--db", "db", required=True, type=click.Path(dir_okay=False), help="Project file.")
+@click.option("--format", "fmt", default="jsonl", show_default=True, help=", ".join(sorted(formats.FORMATS)))
+@click.option("--annotator", default=None, help="Export only this reviewer's layer.")
+@click.option("-o", "--output", "out", default=None, type=click.Path(), help="Output file (default: standard output).")
+def export(db: str, fmt: str, annotator: str | None, out: str | None) -> None:
+    """Export layers as a dataset (one line per document and reviewer for JSONL)."""
+    with _open_existing(db) as store:
+        if annotator is not None and annotator not in store.annotators():
+            known = ", ".join(store.annotators()) or "none yet"
+            raise AnnotatorError(f"no reviewer named {annotator!r} in {db} (reviewers: {known})")
+        if out is None:
+            if fmt != "jsonl":
+                raise AnnotatorError(f"the {fmt} format needs an output path: pass -o")
+            for item in store.annotated_documents(annotator=annotator):
+                click.echo(formats.jsonl.dumps(item))
+            return
+        report = project.export(store, out, format=fmt, annotator=annotator)
+    click.echo(
+        f"wrote {report.documents} document(s), {report.spans} span(s), {report.claims} claim(s) to {out}",
+        err=True,
+    )
+    for line in report.warnings + report.skipped[:20]:
+        click.echo(f"warning: {line}", err=True)
+
+
+@cli.command()
+@click.option("--db", "db", required=True, type=click.Path(dir_okay=False), help="Project file.")
+@click.option("--annotator", default=None, help="Count this reviewer's layer (default: your login name).")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+def docs(db: str, annotator: str | None, as_json: bool) -> None:
+    """List the project's documents with their span and claim counts."""
+    reviewer = annotator or default_reviewer()
+    with _open_existing(db) as store:
+        rows = store.document_summaries(reviewer)
+        layers = store.layers()
+    by_doc: dict[str, list[dict]] = {}
+    for doc_id, name, done in layers:
+        by_doc.setdefault(doc_id, []).append({"annotator": name, "done": done})
+    if as_json:
+        payload = [
+            {
+                "id": r.id, "title": r.title, "length": r.length, "annotator": reviewer,
+                "spans": r.spans, "claims": r.claims, "done": r.done, "layers": by_doc.get(r.id, []),
+            }
+            for r in rows
+        ]
+        click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
+        return
+    click.echo(f"{'id':<28} {'spans':>6} {'claims':>6} {'done':>5}  title   (reviewer: {reviewer})")
+    for r in rows:
+        title = r.title if len(r.title) <= 60 else r.title[:59] + "…"
+        click.echo(f"{r.id:<28} {r.spans:>6} {r.claims:>6} {'yes' if r.done else '':>5}  {title}")
+
+
+def main() -> None:
+    cli(prog_name="annotator")
+
+
+if __name__ == "__main__":
+    main()

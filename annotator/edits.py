@@ -1,0 +1,223 @@
+"""Annotation changes as plain values: ``apply(store)`` makes the change in one transaction and
+returns the edit that undoes it.
+
+The undo stack keeps only what ``apply`` returned, so a redo replays the exact rows an undo
+removed (same ids) instead of making new ones, and later edits that name those ids stay valid.
+The GUI wraps these in ``QUndoCommand``s; the CLI and tests call them directly.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from .model import CLAIM
+from .store import Store
+
+
+class Edit(Protocol):
+    doc_id: str
+
+    @property
+    def description(self) -> str: ...
+
+    def apply(self, store: Store) -> "Edit": ...
+
+
+@dataclass(frozen=True)
+class ClaimRow:
+    id: int
+    span_id: int | None
+    note: str
+    members: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class SpanRow:
+    """A span with everything that hangs on it, enough to put it back exactly."""
+
+    id: int
+    doc_id: str
+    annotator: str
+    start: int
+    end: int
+    label: str
+    attrs: dict[str, Any]
+    led_claims: tuple[ClaimRow, ...]  # claims whose statement this span is
+    member_of: tuple[int, ...]  # claims this span belongs to
+
+
+@dataclass(frozen=True)
+class AddSpan:
+    """Create a span; with ``new_claim`` also a claim led by it; with ``join_claim`` join that claim."""
+
+    doc_id: str
+    annotator: str
+    start: int
+    end: int
+    label: str
+    new_claim: bool = False
+    join_claim: int | None = None
+
+    @property
+    def description(self) -> str:
+        return f"add {self.label} span" if not self.new_claim else "add claim"
+
+    def apply(self, store: Store) -> "RemoveSpan":
+        with store.atomic():
+            span_id = store._insert_span(self.doc_id, self.annotator, self.start, self.end, self.label)
+            claim_id = None
+            if self.new_claim:
+                claim_id = store._insert_claim(self.doc_id, self.annotator, span_id)
+            elif self.join_claim is not None:
+                store._attach(self.join_claim, span_id)
+        return RemoveSpan(self.doc_id, span_id, created_claim=claim_id, label=self.label)
+
+
+@dataclass(frozen=True)
+class RemoveSpan:
+    doc_id: str
+    span_id: int
+    created_claim: int | None = None  # set when the inverse of AddSpan made a claim
+    label: str = ""
+
+    @property
+    def description(self) -> str:
+        return f"delete {self.label or 'span'}"
+
+    def apply(self, store: Store) -> "RestoreSpan":
+        with store.atomic():
+            row = _snapshot(store, self.span_id)
+            store._delete_span(self.span_id)  # claims it leads and memberships go by cascade
+        return RestoreSpan(self.doc_id, row)
+
+
+@dataclass(frozen=True)
+class RestoreSpan:
+    doc_id: str
+    row: SpanRow
+
+    @property
+    def description(self) -> str:
+        return f"restore {self.row.label}"
+
+    def apply(self, store: Store) -> RemoveSpan:
+        row = self.row
+        with store.atomic():
+            store._insert_span(row.doc_id, row.annotator, row.start, row.end, row.label, row.attrs, span_id=row.id)
+            for claim in row.led_claims:
+                store._insert_claim(row.doc_id, row.annotator, row.id, claim.note, claim_id=claim.id)
+                for member in claim.members:
+                    store._attach(claim.id, member)
+            for claim_id in row.member_of:
+                store._attach(claim_id, row.id)
+        return RemoveSpan(self.doc_id, row.id, label=row.label)
+
+
+def _snapshot(store: Store, span_id: int) -> SpanRow:
+    doc_id, annotator, span = store.span(span_id)
+    led = []
+    for claim_id in store.claims_led_by(span_id):
+        _d, _a, claim = store.claim(claim_id)
+        led.append(ClaimRow(claim.id, claim.span_id, claim.note, claim.members))
+    return SpanRow(
+        id=span_id, doc_id=doc_id, annotator=annotator, start=span.start, end=span.end, label=span.label,
+        attrs=dict(span.attrs), led_claims=tuple(led), member_of=tuple(store.claims_with_member(span_id)),
+    )
+
+
+@dataclass(frozen=True)
+class Relabel:
+    """Change a span's label. Relabelling to CLAIM makes it lead a new claim (undone together)."""
+
+    doc_id: str
+    span_id: int
+    label: str
+    drop_claim: int | None = None  # the inverse of a relabel that created this claim
+    restore_claim: int | None = None  # the id to give that claim again on redo
+
+    @property
+    def description(self) -> str:
+        return f"relabel as {self.label}"
+
+    def apply(self, store: Store) -> "Relabel":
+        with store.atomic():
+            doc_id, annotator, span = store.span(self.span_id)
+            store._relabel_span(self.span_id, self.label)
+            if self.drop_claim is not None:
+                store.db.execute("DELETE FROM claims WHERE id = ?", (self.drop_claim,))
+                return Relabel(self.doc_id, self.span_id, span.label, restore_claim=self.drop_claim)
+            created = None
+            if self.label == CLAIM and not store.claims_led_by(self.span_id):
+                created = store._insert_claim(doc_id, annotator, self.span_id, claim_id=self.restore_claim)
+        return Relabel(self.doc_id, self.span_id, span.label, drop_claim=created)
+
+
+@dataclass(frozen=True)
+class Attach:
+    doc_id: str
+    claim_id: int
+    span_id: int
+
+    @property
+    def description(self) -> str:
+        return "attach span to claim"
+
+    def apply(self, store: Store) -> "Detach":
+        with store.atomic():
+            store._attach(self.claim_id, self.span_id)
+        return Detach(self.doc_id, self.claim_id, self.span_id)
+
+
+@dataclass(frozen=True)
+class Detach:
+    doc_id: str
+    claim_id: int
+    span_id: int
+
+    @property
+    def description(self) -> str:
+        return "detach span from claim"
+
+    def apply(self, store: Store) -> Attach:
+        with store.atomic():
+            store._detach(self.claim_id, self.span_id)
+        return Attach(self.doc_id, self.claim_id, self.span_id)
+
+
+@dataclass(frozen=True)
+class SetNote:
+    doc_id: str
+    claim_id: int
+    note: str
+
+    @property
+    def description(self) -> str:
+        return "edit claim note"
+
+    def apply(self, store: Store) -> "SetNote":
+        with store.atomic():
+            _d, _a, claim = store.claim(self.claim_id)
+            store._set_note(self.claim_id, self.note)
+        return SetNote(self.doc_id, self.claim_id, claim.note)
+
+
+@dataclass
+class EditLog:
+    """Apply edits and keep their inverses: the undo stack without Qt, for the CLI and tests."""
+
+    store: Store
+    undo_stack: list[Edit] = field(default_factory=list)
+    redo_stack: list[Edit] = field(default_factory=list)
+
+    def do(self, edit: Edit) -> Edit:
+        inverse = edit.apply(self.store)
+        self.undo_stack.append(inverse)
+        self.redo_stack.clear()
+        return inverse
+
+    def undo(self) -> None:
+        self.redo_stack.append(self.undo_stack.pop().apply(self.store))
+
+    def redo(self) -> None:
+        self.undo_stack.append(self.redo_stack.pop().apply(self.store))

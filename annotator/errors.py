@@ -1,0 +1,36 @@
+"""Errors a user can act on.
+
+Everything raised as an ``AnnotatorError`` carries a message written for the person at the
+keyboard; the CLI prints it as ``error: ...`` and the GUI shows it in a dialog. Anything else
+that escapes is a bug.
+"""
+
+from __future__ import annotations
+
+
+class AnnotatorError(Exception):
+    """Base class: a problem the user caused or can fix, with a readable message."""
+
+
+class InputError(AnnotatorError):
+    """A file that cannot be read as the format it claims to be."""
+
+    def __init__(self, reason: str, *, path: str | None = None, line: int | None = None):
+        self.reason = reason
+        self.path = path
+        self.line = line
+        where = ""
+        if path is not None:
+            where = f"{path}"
+            if line is not None:
+                where += f", line {line}"
+            where += ": "
+        super().__init__(where + reason)
+
+
+class StoreError(AnnotatorError):
+    """The project file cannot be used: not SQLite, corrupt, locked, newer than this app."""
+
+
+class EditError(AnnotatorError):
+    """An annotation change that breaks a rule (offsets out of range, unknown label...)."""

@@ -1,0 +1,52 @@
+"""What every format module shares: reading a text file safely and the write report."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..errors import InputError
+
+
+@dataclass
+class WriteReport:
+    documents: int = 0
+    spans: int = 0
+    claims: int = 0
+    # Spans the format could not express (overlaps in IOB tags, partial tokens...), described.
+    skipped: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+def read_text(path: str | Path, *, allow_empty: bool = False) -> str:
+    """Read a whole UTF-8 text file, refusing binary, undecodable and (by default) empty files.
+
+    A leading byte-order mark is dropped. Line endings are kept exactly as they are in the file:
+    offsets in the formats we read count ``\\r\\n`` as two characters.
+    """
+    path = Path(path)
+    try:
+        data = path.read_bytes()
+    except IsADirectoryError:
+        raise InputError("is a folder, not a file", path=str(path)) from None
+    except FileNotFoundError:
+        raise InputError("no such file", path=str(path)) from None
+    except OSError as exc:
+        raise InputError(f"cannot read the file ({exc.strerror or exc})", path=str(path)) from None
+    if b"\x00" in data:
+        line = data.count(b"\n", 0, data.index(b"\x00")) + 1
+        raise InputError("this is a binary file, not text (it contains NUL bytes)", path=str(path), line=line)
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise InputError(
+            f"is not valid UTF-8 (byte 0x{data[exc.start]:02x} at byte offset {exc.start})",
+            path=str(path),
+            line=line,
+        ) from None
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    if not allow_empty and not text.strip():
+        raise InputError("the file is empty", path=str(path))
+    return text

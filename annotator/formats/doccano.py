@@ -1,0 +1,344 @@
+"""doccano JSONL: sequence labelling and relation extraction.
+
+Two shapes per line, both read:
+
+    {"text": ..., "label": [[start, end, "LABEL"], ...]}                      (sequence labelling)
+    {"text": ..., "entities": [{"id", "label", "start_offset", "end_offset"}],
+     "relations": [{"id", "from_id", "to_id", "type"}]}                      (relation extraction)
+
+Offsets are code points (doccano is Python). ``id``, ``title`` and ``annotator`` are read when
+present; every other key (and the contents of a ``meta`` object) lands in the document's ``meta``.
+doccano's own relation export is pretty-printed over several lines, so a file may hold JSON values
+that span lines; both one-object-per-line and concatenated pretty-printed objects are read.
+
+Claims travel as relations from the CLAIM span to each member, typed with the member's label;
+a relation with a CLAIM span at either end reads back into a claim. Other relations are kept in the
+source span's ``attrs["relations"]`` and written back out.
+
+The writer uses the relation form for the whole file when any document has claims or relations
+(so a claim is never silently lost), and the simpler ``label`` form otherwise: doccano imports the
+``label`` form into any sequence-labelling project, the relation form only where relation labelling
+is on. It writes ``annotator`` on each line so reviewer identity survives a round trip
+(doccano #1015). Claim notes, span ids and span attributes other than relations are not carried.
+
+This module also holds the relation/claim helpers the Label Studio and brat modules share.
+"""
+
+from __future__ import annotations
+
+import json
+import warnings
+from pathlib import Path
+from typing import Any, Iterable
+
+from ..atomic import atomic_write
+from ..errors import InputError
+from ..model import CLAIM, AnnotatedDocument, Claim, Document, Span, check_span, text_sha256
+from .base import WriteReport, read_text
+from .jsonl import default_title
+
+NAME = "doccano"
+EXTENSIONS = (".jsonl",)
+DESCRIPTION = "doccano JSONL (sequence labelling or entities + relations; claims as relations)"
+
+
+# --------------------------------------------------------------------------- shared helpers
+
+
+def warn(message: str) -> None:
+    """Tell the caller about something read or written that is worth a look (not an error)."""
+    warnings.warn(message, UserWarning, stacklevel=3)
+
+
+def json_records(content: str, path: str | Path) -> list[tuple[int, Any]]:
+    """Decode a JSONL file into (line number, value) pairs.
+
+    Accepts one value per line and also concatenated, pretty-printed values (doccano's relation
+    export). A decoding error names the line where it happened.
+    """
+    records: list[tuple[int, Any]] = []
+    first_error: tuple[int, str] | None = None
+    for lineno, line in enumerate(content.split("\n"), start=1):
+        if not line.strip():
+            continue
+        try:
+            records.append((lineno, json.loads(line)))
+        except json.JSONDecodeError as exc:
+            first_error = (lineno, f"not valid JSON ({exc.msg} at column {exc.colno})")
+            break
+    if first_error is None:
+        return records
+    # Not one value per line: try a stream of (possibly multi-line) values.
+    decoder = json.JSONDecoder()
+    stream: list[tuple[int, Any]] = []
+    pos = 0
+    n = len(content)
+    try:
+        while True:
+            while pos < n and content[pos].isspace():
+                pos += 1
+            if pos >= n:
+                return stream
+            value, end = decoder.raw_decode(content, pos)
+            stream.append((content.count("\n", 0, pos) + 1, value))
+            pos = end
+    except json.JSONDecodeError as exc:
+        if records:  # the first line(s) were whole values: report the line-based error
+            raise InputError(first_error[1], path=str(path), line=first_error[0]) from None
+        raise InputError(
+            f"not valid JSON ({exc.msg} at column {exc.colno})", path=str(path), line=exc.lineno
+        ) from None
+
+
+def span_ref(span: Span) -> dict[str, Any]:
+    """How a relation names its target span: by id, and by offsets and label as a fallback."""
+    return {"id": None if span.id is None else str(span.id), "start": span.start, "end": span.end, "label": span.label}
+
+
+def link_relations(
+    spans: list[Span], relations: list[tuple[Any, str, str, str]], *, where: str
+) -> list[Claim]:
+    """Turn (relation id, from span id, to span id, type) into claims or span relations.
+
+    A relation with a CLAIM span at one end makes the other end a member of that span's claim
+    (if both ends are CLAIM spans, the ``from`` end is the claim). Any other relation is appended to
+    the source span's ``attrs["relations"]``. Unknown span ids raise ``ValueError``.
+    """
+    by_id = {str(span.id): span for span in spans}
+    members: dict[str, list[str]] = {}
+    for rel_id, from_id, to_id, rel_type in relations:
+        name = f"relation {rel_id!r}" if rel_id is not None else "a relation"
+        for end_id in (from_id, to_id):
+            if str(end_id) not in by_id:
+                raise ValueError(f"{where}: {name} points to {end_id!r}, which is not a span here")
+        source, target = by_id[str(from_id)], by_id[str(to_id)]
+        if source.label == CLAIM or target.label == CLAIM:
+            claim_span, member = (source, target) if source.label == CLAIM else (target, source)
+            listed = members.setdefault(str(claim_span.id), [])
+            if str(member.id) not in listed and member.id != claim_span.id:
+                listed.append(str(member.id))
+            continue
+        entry: dict[str, Any] = {"type": rel_type, "target": span_ref(target)}
+        if rel_id is not None:
+            entry["id"] = str(rel_id)
+        source.attrs.setdefault("relations", []).append(entry)
+    return [
+        Claim(span=span_id, members=tuple(listed), id=f"c{index}")
+        for index, (span_id, listed) in enumerate(members.items(), start=1)
+    ]
+
+
+def resolve_ref(ref: Any, spans: list[Span]) -> Span | None:
+    """Find the span a stored relation target names, by id first, then by offsets and label."""
+    if not isinstance(ref, dict):
+        return None
+    for span in spans:
+        if ref.get("id") is not None and str(span.id) == str(ref["id"]):
+            if ref.get("start") in (None, span.start) and ref.get("end") in (None, span.end):
+                return span
+    for span in spans:
+        if (span.start, span.end, span.label) == (ref.get("start"), ref.get("end"), ref.get("label")):
+            return span
+    return None
+
+
+def relations_for_write(
+    item: AnnotatedDocument, report: WriteReport, *, carries_notes: bool = False
+) -> list[tuple[Span, Span, str, dict]]:
+    """The (source, target, type, stored relation) pairs a relation-capable format writes.
+
+    Claims become CLAIM-span -> member pairs typed with the member's label; stored non-claim
+    relations (``attrs["relations"]``) are written back when their target is still present.
+    Claims that cannot be expressed are described in ``report.skipped``; ``report.claims`` counts
+    the ones written.
+    """
+    doc = item.document
+    by_id = {str(span.id): span for span in item.spans}
+    pairs: list[tuple[Span, Span, str, dict]] = []
+    claim_spans_seen: set[str] = set()
+    for claim in item.claims:
+        label = f"{doc.id}: claim {claim.id!r}"
+        statement = by_id.get(str(claim.span)) if claim.span is not None else None
+        if statement is None:
+            report.skipped.append(f"{label}: it has no statement span, so it cannot be written as relations")
+            continue
+        if statement.label != CLAIM:
+            report.skipped.append(f"{label}: its statement span is labelled {statement.label!r}, not {CLAIM}")
+            continue
+        members = [by_id[str(m)] for m in claim.members if str(m) in by_id]
+        if len(members) < len(claim.members):
+            report.warnings.append(f"{label}: some members are not spans of this document; left out")
+        if not members:
+            report.skipped.append(f"{label}: it has no members; only its {CLAIM} span is written")
+            continue
+        if str(statement.id) in claim_spans_seen:
+            report.warnings.append(f"{label}: shares its {CLAIM} span with another claim; they read back as one")
+        claim_spans_seen.add(str(statement.id))
+        if claim.note and not carries_notes:
+            report.warnings.append(f"{label}: the claim note is not carried by this format")
+        for member in members:
+            pairs.append((statement, member, member.label, {}))
+        report.claims += 1
+    for span in item.spans:
+        for rel in span.attrs.get("relations") or []:
+            target = resolve_ref(rel.get("target"), item.spans) if isinstance(rel, dict) else None
+            if target is None:
+                report.warnings.append(f"{doc.id}: a {rel.get('type') if isinstance(rel, dict) else ''!s} relation "
+                                       f"from span {span.id!r} points to a span that is gone; not written")
+                continue
+            pairs.append((span, target, str(rel.get("type") or "related"), rel))
+    return pairs
+
+
+def unique_spans(spans: list[Span], *, where: str) -> tuple[list[Span], dict[str, str]]:
+    """Drop exact duplicates (same offsets and label), with a warning.
+
+    Returns the spans kept and a map from each dropped span's id to the id of the one kept.
+    """
+    kept: dict[tuple[int, int, str], Span] = {}
+    alias: dict[str, str] = {}
+    out = []
+    for span in spans:
+        key = (span.start, span.end, span.label)
+        if key in kept:
+            warn(f"{where}: span [{span.start}, {span.end}) {span.label} appears twice; kept once")
+            alias[str(span.id)] = str(kept[key].id)
+            continue
+        kept[key] = span
+        out.append(span)
+    return out, alias
+
+
+# --------------------------------------------------------------------------- reading
+
+_KNOWN_KEYS = {"id", "text", "title", "annotator", "label", "entities", "relations", "meta"}
+
+
+def read(path: str | Path, *, default_annotator: str) -> list[AnnotatedDocument]:
+    content = read_text(path)
+    items = []
+    for lineno, obj in json_records(content, path):
+        try:
+            items.append(_parse(obj, default_annotator=default_annotator, where=f"{path}, line {lineno}"))
+        except ValueError as exc:
+            raise InputError(str(exc), path=str(path), line=lineno) from None
+    return items
+
+
+def _raw_span(raw: Any, index: int) -> tuple[Any, Any, Any, Any]:
+    """(id, start, end, label) from ``[start, end, label]`` or a doccano entity object."""
+    if isinstance(raw, (list, tuple)):
+        if len(raw) != 3:
+            raise ValueError(f"span {index} must be [start, end, label], not {raw!r}")
+        return None, raw[0], raw[1], raw[2]
+    if isinstance(raw, dict):
+        start = raw.get("start_offset", raw.get("start"))
+        end = raw.get("end_offset", raw.get("end"))
+        return raw.get("id"), start, end, raw.get("label")
+    raise ValueError(f"span {index} must be [start, end, label] or an object, not {raw!r}")
+
+
+def _parse(obj: Any, *, default_annotator: str, where: str) -> AnnotatedDocument:
+    if not isinstance(obj, dict):
+        raise ValueError("each record must be a JSON object")
+    text = obj.get("text")
+    if not isinstance(text, str):
+        raise ValueError("the record has no 'text' string")
+    if not text:
+        raise ValueError("the document text is empty")
+    meta: dict[str, Any] = {}
+    if "meta" in obj:
+        if not isinstance(obj["meta"], dict):
+            raise ValueError("'meta' must be an object")
+        meta.update(obj["meta"])
+    meta.update({key: value for key, value in obj.items() if key not in _KNOWN_KEYS})
+    doc_id = obj.get("id", meta.get("id"))
+    doc_id = text_sha256(text)[:16] if doc_id is None or isinstance(doc_id, bool) else str(doc_id)
+    title = obj.get("title", meta.get("title"))
+    title = title if isinstance(title, str) and title else default_title(text, doc_id)
+    annotator = obj.get("annotator", default_annotator)
+    if not isinstance(annotator, str) or not annotator.strip():
+        raise ValueError("'annotator' must be a non-empty string")
+
+    if "entities" in obj and "label" in obj:
+        raise ValueError("the record has both 'label' and 'entities'; use one")
+    raw_spans = obj.get("entities", obj.get("label")) or []
+    if not isinstance(raw_spans, list):
+        raise ValueError("'label'/'entities' must be a list")
+    spans: list[Span] = []
+    seen: set[str] = set()
+    for index, raw in enumerate(raw_spans, start=1):
+        span_id, start, end, label = _raw_span(raw, index)
+        span_id = str(span_id) if span_id is not None else f"s{index}"
+        name = f"span {span_id!r}" if isinstance(raw, dict) and raw.get("id") is not None else f"span {index}"
+        if span_id in seen:
+            raise ValueError(f"{name}: the id is used twice")
+        seen.add(span_id)
+        problem = check_span(len(text), start, end, label)
+        if problem:
+            raise ValueError(f"{name}: {problem}")
+        spans.append(Span(start=start, end=end, label=label, id=span_id, attrs={}))
+
+    raw_relations = obj.get("relations") or []
+    if not isinstance(raw_relations, list):
+        raise ValueError("'relations' must be a list")
+    relations = []
+    for index, raw in enumerate(raw_relations, start=1):
+        if not isinstance(raw, dict) or "from_id" not in raw or "to_id" not in raw:
+            raise ValueError(f"relation {index} must be an object with 'from_id' and 'to_id'")
+        rel_type = raw.get("type")
+        if not isinstance(rel_type, str) or not rel_type.strip():
+            raise ValueError(f"relation {raw.get('id', index)!r}: 'type' must be a non-empty string")
+        relations.append((raw.get("id"), str(raw["from_id"]), str(raw["to_id"]), rel_type))
+    for _, from_id, to_id, _ in relations:
+        for end_id in (from_id, to_id):
+            if end_id not in seen:
+                raise ValueError(f"a relation points to {end_id!r}, which is not an entity of this record")
+    spans, alias = unique_spans(spans, where=where)
+    relations = [(rid, alias.get(a, a), alias.get(b, b), t) for rid, a, b, t in relations]
+    claims = link_relations(spans, relations, where="the record")
+    document = Document(id=doc_id, title=title, text=text, source=str(meta.get("source", "")), meta=meta)
+    return AnnotatedDocument(document=document, annotator=annotator, spans=spans, claims=claims)
+
+
+# --------------------------------------------------------------------------- writing
+
+
+def write(items: Iterable[AnnotatedDocument], path: str | Path) -> WriteReport:
+    items = list(items)
+    report = WriteReport()
+    prepared = []
+    for item in items:
+        pairs = relations_for_write(item, report)
+        prepared.append((item, pairs))
+    relation_form = any(pairs for _, pairs in prepared)
+    with atomic_write(path) as handle:
+        for item, pairs in prepared:
+            doc = item.document
+            obj: dict[str, Any] = {"id": doc.id, "text": doc.text}
+            if relation_form:
+                numbers = {id(span): number for number, span in enumerate(item.spans)}
+                obj["entities"] = [
+                    {"id": numbers[id(span)], "label": span.label, "start_offset": span.start, "end_offset": span.end}
+                    for span in item.spans
+                ]
+                obj["relations"] = [
+                    # a stored relation keeps its id; doccano needs none (its import example has none)
+                    {**({"id": _id_value(rel["id"])} if rel.get("id") is not None else {}),
+                     "from_id": numbers[id(source)], "to_id": numbers[id(target)], "type": rel_type}
+                    for source, target, rel_type, rel in pairs
+                ]
+            else:
+                obj["label"] = [[span.start, span.end, span.label] for span in item.spans]
+            obj["title"] = doc.title
+            obj["annotator"] = item.annotator
+            obj["meta"] = doc.meta
+            handle.write(json.dumps(obj, ensure_ascii=False))
+            handle.write("\n")
+            report.documents += 1
+            report.spans += len(item.spans)
+    return report
+
+
+def _id_value(value: Any) -> Any:
+    return int(value) if isinstance(value, str) and value.isdigit() else value

@@ -1,0 +1,209 @@
+"""The native JSONL format ("gold dataset"): one JSON object per document and reviewer layer.
+
+    {"id", "title", "text", "meta", "annotator",
+     "spans": [{"id", "start", "end", "label", "text", "attrs"}],
+     "claims": [{"id", "span", "members", "note"}]}
+
+Offsets are code points, end-exclusive. It is a superset of the spaCy/Prodigy ``spans`` shape.
+Every span's ``text`` must equal ``text[start:end]``; a line where it does not is refused.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any, Iterable
+
+from ..atomic import atomic_write
+from ..errors import InputError
+from ..model import AnnotatedDocument, Claim, Document, Span, check_span, text_sha256
+from .base import WriteReport, read_text
+
+NAME = "jsonl"
+EXTENSIONS = (".jsonl", ".ndjson")
+DESCRIPTION = "Annotator JSONL (native; spans, claims, notes, reviewers)"
+
+
+def default_title(text: str, fallback: str) -> str:
+    for line in text.splitlines():
+        if line.strip():
+            title = " ".join(line.split())
+            return title if len(title) <= 120 else title[:119] + "…"
+    return fallback
+
+
+def read(path: str | Path, *, default_annotator: str) -> list[AnnotatedDocument]:
+    content = read_text(path)
+    items = []
+    for lineno, line in enumerate(content.split("\n"), start=1):
+        if not line.strip():
+            continue
+        try:
+            obj = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise InputError(f"not valid JSON ({exc.msg} at column {exc.colno})", path=str(path), line=lineno) from None
+        try:
+            items.append(parse_object(obj, default_annotator=default_annotator))
+        except ValueError as exc:
+            raise InputError(str(exc), path=str(path), line=lineno) from None
+    return items
+
+
+def _require(obj: dict, key: str, kind: type | tuple, what: str) -> Any:
+    value = obj.get(key)
+    if not isinstance(value, kind) or isinstance(value, bool):
+        raise ValueError(f"{what} must have {key!r} as {_kind_name(kind)}")
+    return value
+
+
+def _kind_name(kind: type | tuple) -> str:
+    names = {str: "a string", int: "an integer", list: "a list", dict: "an object"}
+    kinds = kind if isinstance(kind, tuple) else (kind,)
+    return " or ".join(names.get(k, k.__name__) for k in kinds)
+
+
+def parse_object(obj: Any, *, default_annotator: str) -> AnnotatedDocument:
+    """Turn one decoded JSON line into an ``AnnotatedDocument``; ``ValueError`` says what is wrong."""
+    if not isinstance(obj, dict):
+        raise ValueError("each line must be a JSON object")
+    text = _require(obj, "text", str, "the line")
+    if not text:
+        raise ValueError("the document text is empty")
+    meta = obj.get("meta") or {}
+    if not isinstance(meta, dict):
+        raise ValueError("'meta' must be an object")
+    doc_id = obj.get("id")
+    if doc_id is None:
+        doc_id = text_sha256(text)[:16]
+    elif not isinstance(doc_id, (str, int)) or isinstance(doc_id, bool):
+        raise ValueError("'id' must be a string")
+    doc_id = str(doc_id)
+    title = obj.get("title")
+    if title is None:
+        title = default_title(text, doc_id)
+    elif not isinstance(title, str):
+        raise ValueError("'title' must be a string")
+    annotator = obj.get("annotator", default_annotator)
+    if not isinstance(annotator, str) or not annotator.strip():
+        raise ValueError("'annotator' must be a non-empty string")
+    source = meta.get("source", "")
+    document = Document(id=doc_id, title=title, text=text, source=str(source), meta=meta)
+
+    raw_spans = obj.get("spans") or []
+    if not isinstance(raw_spans, list):
+        raise ValueError("'spans' must be a list")
+    spans: list[Span] = []
+    seen_ids: set[str] = set()
+    for index, raw in enumerate(raw_spans):
+        where = f"span {index + 1}"
+        if not isinstance(raw, dict):
+            raise ValueError(f"{where} must be an object")
+        span_id = raw.get("id", f"s{index + 1}")
+        span_id = str(span_id)
+        where = f"span {span_id!r}"
+        if span_id in seen_ids:
+            raise ValueError(f"{where}: the id is used twice")
+        seen_ids.add(span_id)
+        start, end, label = raw.get("start"), raw.get("end"), raw.get("label")
+        problem = check_span(len(text), start, end, label)
+        if problem:
+            raise ValueError(f"{where}: {problem}")
+        if "text" in raw and raw["text"] != text[start:end]:
+            raise ValueError(
+                f"{where}: its text {raw['text']!r} differs from the document's text at "
+                f"[{start}, {end}), {text[start:end]!r}"
+            )
+        attrs = raw.get("attrs") or {}
+        if not isinstance(attrs, dict):
+            raise ValueError(f"{where}: 'attrs' must be an object")
+        if "sources" in raw:
+            attrs = {**attrs, "sources": raw["sources"]}
+        spans.append(Span(start=start, end=end, label=label, id=span_id, attrs=attrs))
+
+    raw_claims = obj.get("claims") or []
+    if not isinstance(raw_claims, list):
+        raise ValueError("'claims' must be a list")
+    claims: list[Claim] = []
+    for index, raw in enumerate(raw_claims):
+        if not isinstance(raw, dict):
+            raise ValueError(f"claim {index + 1} must be an object")
+        claim_id = str(raw.get("id", f"c{index + 1}"))
+        where = f"claim {claim_id!r}"
+        statement = raw.get("span")
+        if statement is not None and str(statement) not in seen_ids:
+            raise ValueError(f"{where}: its span {statement!r} is not a span of this line")
+        members = raw.get("members") or []
+        if not isinstance(members, list):
+            raise ValueError(f"{where}: 'members' must be a list")
+        for member in members:
+            if str(member) not in seen_ids:
+                raise ValueError(f"{where}: member {member!r} is not a span of this line")
+        note = raw.get("note") or ""
+        if not isinstance(note, str):
+            raise ValueError(f"{where}: 'note' must be a string")
+        claims.append(
+            Claim(
+                id=claim_id,
+                span=None if statement is None else str(statement),
+                members=tuple(str(m) for m in members),
+                note=note,
+            )
+        )
+    done = obj.get("done", False)
+    return AnnotatedDocument(document=document, annotator=annotator, spans=spans, claims=claims, done=bool(done))
+
+
+def to_object(item: AnnotatedDocument) -> dict[str, Any]:
+    doc = item.document
+    text = doc.text
+    spans = []
+    for span in item.spans:
+        entry: dict[str, Any] = {
+            "id": str(span.id),
+            "start": span.start,
+            "end": span.end,
+            "label": span.label,
+            "text": text[span.start : span.end],
+        }
+        attrs = dict(span.attrs)
+        sources = attrs.pop("sources", None)
+        entry["attrs"] = attrs
+        if sources is not None:
+            entry["sources"] = sources
+        spans.append(entry)
+    obj: dict[str, Any] = {
+        "id": doc.id,
+        "title": doc.title,
+        "text": text,
+        "meta": doc.meta,
+        "annotator": item.annotator,
+        "spans": spans,
+        "claims": [
+            {
+                "id": str(claim.id),
+                "span": None if claim.span is None else str(claim.span),
+                "members": [str(m) for m in claim.members],
+                "note": claim.note,
+            }
+            for claim in item.claims
+        ],
+    }
+    if item.done:
+        obj["done"] = True
+    return obj
+
+
+def dumps(item: AnnotatedDocument) -> str:
+    return json.dumps(to_object(item), ensure_ascii=False)
+
+
+def write(items: Iterable[AnnotatedDocument], path: str | Path) -> WriteReport:
+    report = WriteReport()
+    with atomic_write(path) as handle:
+        for item in items:
+            handle.write(dumps(item))
+            handle.write("\n")
+            report.documents += 1
+            report.spans += len(item.spans)
+            report.claims += len(item.claims)
+    return report

@@ -1,0 +1,198 @@
+"""spaCy / Prodigy JSONL: one task per line with tokens and token-aligned spans.
+
+    {"text", "tokens": [{"text", "start", "end", "id", "ws"}],
+     "spans": [{"start", "end", "token_start", "token_end", "label", "text"}],
+     "_annotator_id", "answer": "accept", "id", "title", "meta"}
+
+``token_end`` is inclusive (Prodigy's convention); offsets are code points. Tokens come from
+:mod:`annotator.formats.tokenize`; like spaCy, a single space after a token is its ``ws`` and any
+other whitespace becomes a whitespace token, so the tokens and their ``ws`` rebuild the text exactly.
+
+Reading: ``_annotator_id`` names the reviewer (Prodigy writes ``"<dataset>-<session>"``; it is kept
+whole), else the default annotator. Lines answered ``reject`` or ``ignore`` are skipped with a
+warning. Span offsets are checked against the text, and against the tokens when the span gives
+``token_start``/``token_end``.
+
+Writing: a span whose edges do not fall on token edges is not written (never moved to the nearest
+token); each one is listed in ``WriteReport.skipped``. Claims, span ids and attributes are not
+carried.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any, Iterable
+
+from ..atomic import atomic_write
+from ..errors import InputError
+from ..model import AnnotatedDocument, Document, Span, check_span, text_sha256
+from .base import WriteReport, read_text
+from .doccano import json_records, unique_spans, warn
+from .jsonl import default_title
+from .tokenize import Aligner, Token, tokenize
+
+NAME = "spacy"
+EXTENSIONS = (".jsonl",)
+DESCRIPTION = "spaCy / Prodigy JSONL (tokens and token-aligned spans)"
+
+_KNOWN_KEYS = {"id", "text", "title", "meta", "tokens", "spans", "answer", "_annotator_id"}
+
+
+def spacy_tokens(text: str) -> list[dict[str, Any]]:
+    """Token dicts the spaCy way: one trailing space is ``ws``, other whitespace is a token."""
+    out: list[dict[str, Any]] = []
+
+    def add(start: int, end: int) -> None:
+        ws = end < len(text) and text[end] == " "
+        out.append({"text": text[start:end], "start": start, "end": end, "id": len(out), "ws": ws})
+
+    position = 0
+    for token in tokenize(text):
+        if token.start > position:
+            add(position, token.start)  # whitespace the previous token's ws did not take
+        add(token.start, token.end)
+        position = token.end + (1 if out[-1]["ws"] else 0)
+    if position < len(text):
+        add(position, len(text))
+    return out
+
+
+def read(path: str | Path, *, default_annotator: str) -> list[AnnotatedDocument]:
+    content = read_text(path)
+    items = []
+    for lineno, obj in json_records(content, path):
+        try:
+            item = _parse(obj, default_annotator=default_annotator, where=f"{path}, line {lineno}")
+        except ValueError as exc:
+            raise InputError(str(exc), path=str(path), line=lineno) from None
+        if item is not None:
+            items.append(item)
+    return items
+
+
+def _int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _parse(obj: Any, *, default_annotator: str, where: str) -> AnnotatedDocument | None:
+    if not isinstance(obj, dict):
+        raise ValueError("each line must be a JSON object")
+    text = obj.get("text")
+    if not isinstance(text, str):
+        raise ValueError("the line has no 'text' string")
+    if not text:
+        raise ValueError("the document text is empty")
+    answer = obj.get("answer", "accept")
+    if answer in ("reject", "ignore"):
+        warn(f"{where}: skipped, the task was answered {answer!r}")
+        return None
+    if answer != "accept":
+        raise ValueError(f"'answer' must be 'accept', 'reject' or 'ignore', not {answer!r}")
+    meta = obj.get("meta") or {}
+    if not isinstance(meta, dict):
+        raise ValueError("'meta' must be an object")
+    meta = {**meta, **{k: v for k, v in obj.items() if k not in _KNOWN_KEYS and not k.startswith("_")}}
+    doc_id = obj.get("id", meta.get("id"))
+    doc_id = text_sha256(text)[:16] if doc_id is None or isinstance(doc_id, bool) else str(doc_id)
+    title = obj.get("title", meta.get("title"))
+    title = title if isinstance(title, str) and title else default_title(text, doc_id)
+    annotator = obj.get("_annotator_id", default_annotator)
+    if not isinstance(annotator, str) or not annotator.strip():
+        raise ValueError("'_annotator_id' must be a non-empty string")
+
+    tokens = obj.get("tokens")
+    token_by_id: dict[int, dict] = {}
+    if tokens is not None:
+        if not isinstance(tokens, list):
+            raise ValueError("'tokens' must be a list")
+        for index, token in enumerate(tokens):
+            if not isinstance(token, dict) or not _int(token.get("start")) or not _int(token.get("end")):
+                raise ValueError(f"token {index} must be an object with integer 'start' and 'end'")
+            if not 0 <= token["start"] <= token["end"] <= len(text):
+                raise ValueError(f"token {index}: offsets [{token['start']}, {token['end']}) are out of range")
+            if "text" in token and token["text"] != text[token["start"] : token["end"]]:
+                raise ValueError(f"token {index}: its text {token['text']!r} differs from the document's text")
+            token_by_id[token.get("id", index) if _int(token.get("id")) else index] = token
+
+    raw_spans = obj.get("spans") or []
+    if not isinstance(raw_spans, list):
+        raise ValueError("'spans' must be a list")
+    spans: list[Span] = []
+    for index, raw in enumerate(raw_spans, start=1):
+        name = f"span {index}"
+        if not isinstance(raw, dict):
+            raise ValueError(f"{name} must be an object")
+        start, end, label = raw.get("start"), raw.get("end"), raw.get("label")
+        problem = check_span(len(text), start, end, label)
+        if problem:
+            raise ValueError(f"{name}: {problem}")
+        if "text" in raw and raw["text"] != text[start:end]:
+            raise ValueError(
+                f"{name}: its text {raw['text']!r} differs from the document's text at "
+                f"[{start}, {end}), {text[start:end]!r}"
+            )
+        if token_by_id and "token_start" in raw and "token_end" in raw:
+            first, last = token_by_id.get(raw["token_start"]), token_by_id.get(raw["token_end"])
+            if first is None or last is None:
+                raise ValueError(f"{name}: token_start/token_end name tokens that are not on this line")
+            if first["start"] != start or last["end"] != end:
+                raise ValueError(
+                    f"{name}: tokens {raw['token_start']}..{raw['token_end']} cover "
+                    f"[{first['start']}, {last['end']}), not the span's [{start}, {end})"
+                )
+        spans.append(Span(start=start, end=end, label=label, id=str(raw.get("id", f"s{index}")), attrs={}))
+    spans, _ = unique_spans(spans, where=where)
+    document = Document(id=doc_id, title=title, text=text, source=str(meta.get("source", "")), meta=meta)
+    return AnnotatedDocument(document=document, annotator=annotator, spans=spans)
+
+
+def write(items: Iterable[AnnotatedDocument], path: str | Path) -> WriteReport:
+    report = WriteReport()
+    with atomic_write(path) as handle:
+        for item in items:
+            doc = item.document
+            text = doc.text
+            tokens = spacy_tokens(text)
+            aligner = Aligner([Token(t["start"], t["end"], t["text"]) for t in tokens])
+            spans = []
+            for span in sorted(item.spans, key=lambda s: (s.start, s.end, s.label)):
+                where = aligner.align(span.start, span.end)
+                if where is None:
+                    report.skipped.append(
+                        f"{doc.id}: {span.label} span [{span.start}, {span.end}) {text[span.start:span.end]!r} "
+                        "does not start and end on token edges"
+                    )
+                    continue
+                spans.append(
+                    {
+                        "start": span.start,
+                        "end": span.end,
+                        "token_start": where[0],
+                        "token_end": where[1],
+                        "label": span.label,
+                        "text": text[span.start : span.end],
+                    }
+                )
+            if item.claims:
+                report.warnings.append(f"{doc.id}: {len(item.claims)} claim(s) not carried by the spaCy format")
+            obj = {
+                "id": doc.id,
+                "title": doc.title,
+                "text": text,
+                "meta": doc.meta,
+                "tokens": tokens,
+                "spans": spans,
+                "_annotator_id": item.annotator,
+                "answer": "accept",
+            }
+            handle.write(json.dumps(obj, ensure_ascii=False))
+            handle.write("\n")
+            report.documents += 1
+            report.spans += len(spans)
+    if report.skipped:
+        report.warnings.append(
+            f"{len(report.skipped)} span(s) do not align to tokens and were not written, e.g. {report.skipped[0]}"
+        )
+    return report
+

@@ -1,0 +1,65 @@
+"""Typed settings, declared once, stored with QSettings in the platformdirs config folder.
+
+``ANNOTATOR_CONFIG`` points them elsewhere (tests use a temporary folder).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import platformdirs
+from PySide6.QtCore import QByteArray, QSettings
+
+from ..project import APP_NAME
+
+
+def settings_path() -> Path:
+    override = os.environ.get("ANNOTATOR_CONFIG")
+    folder = Path(override) if override else Path(platformdirs.user_config_dir(APP_NAME, appauthor=False))
+    return folder / "settings.ini"
+
+
+class Settings:
+    def __init__(self, path: Path | None = None):
+        self.path = path or settings_path()
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._qs = QSettings(str(self.path), QSettings.Format.IniFormat)
+
+    def _get(self, key: str, default, kind):
+        value = self._qs.value(key, default)
+        if value is None:
+            return default
+        try:
+            return kind(value)
+        except (TypeError, ValueError):
+            return default
+
+    @property
+    def reviewer(self) -> str:
+        return self._get("reviewer/name", "", str)
+
+    @reviewer.setter
+    def reviewer(self, name: str) -> None:
+        self._qs.setValue("reviewer/name", name)
+        self._qs.sync()
+
+    def last_document(self, project: Path) -> str:
+        return self._get(f"documents/{_key(project)}", "", str)
+
+    def set_last_document(self, project: Path, doc_id: str) -> None:
+        self._qs.setValue(f"documents/{_key(project)}", doc_id)
+
+    def geometry(self, name: str) -> QByteArray | None:
+        value = self._qs.value(f"geometry/{name}")
+        return value if isinstance(value, QByteArray) else None
+
+    def set_geometry(self, name: str, state: QByteArray) -> None:
+        self._qs.setValue(f"geometry/{name}", state)
+
+    def sync(self) -> None:
+        self._qs.sync()
+
+
+def _key(project: Path) -> str:
+    return str(project.resolve()).replace("/", "|").replace("\\", "|")

@@ -1,0 +1,316 @@
+"""The article view: a read-only QPlainTextEdit coloured by a QSyntaxHighlighter.
+
+Span colours live in the layout (the highlighter's formats), not in the document: no undo
+entries, overlaps can be drawn, and only blocks Qt lays out get formatted. The highlighter reads
+a per-block index of spans kept in Qt positions; code point <-> Qt conversion happens here, at the
+view's edge, through ``annotator.offsets``. Transient marks (the selected span, the current
+claim) are ExtraSelections over a handful of spans.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from PySide6.QtCore import QPoint, Qt, Signal
+from PySide6.QtGui import (
+    QColor,
+    QMouseEvent,
+    QPalette,
+    QSyntaxHighlighter,
+    QTextCharFormat,
+    QTextCursor,
+    QTextFormat,
+    QTextOption,
+)
+from PySide6.QtWidgets import QMenu, QPlainTextEdit, QTextEdit, QToolTip, QWidget
+
+from ..model import LabelScheme, Span
+from ..offsets import OffsetMap
+
+BACKGROUND_ALPHA = 80  # of 255: light enough to read through on light and dark palettes
+NESTED_ALPHA = 130
+SELECTED_ALPHA = 190
+
+
+@dataclass(frozen=True)
+class PlacedSpan:
+    """A span with its Qt positions, as the highlighter needs it."""
+
+    span: Span
+    qt_start: int
+    qt_end: int
+
+
+def _with_alpha(color: str, alpha: int) -> QColor:
+    c = QColor(color)
+    c.setAlpha(alpha)
+    return c
+
+
+class SpanHighlighter(QSyntaxHighlighter):
+    def __init__(self, view: "AnnotationView"):
+        super().__init__(view.document())
+        self._view = view
+        self.blocks_highlighted = 0  # for tests and the benchmark: how much work was done
+
+    def highlightBlock(self, text: str) -> None:  # noqa: N802 (Qt's name)
+        entries = self._view.block_index.get(self.currentBlock().blockNumber())
+        if not entries:
+            return
+        self.blocks_highlighted += 1
+        block = self.currentBlock()
+        block_start = block.position()
+        block_len = block.length() - 1  # Qt units, without the block break
+        cuts = {0, block_len}
+        for placed in entries:
+            cuts.add(min(max(placed.qt_start - block_start, 0), block_len))
+            cuts.add(min(max(placed.qt_end - block_start, 0), block_len))
+        edges = sorted(cuts)
+        for a, b in zip(edges, edges[1:]):
+            covering = [p for p in entries if p.qt_start - block_start < b and p.qt_end - block_start > a]
+            if covering:
+                self.setFormat(a, b - a, self._view.format_for(covering))
+
+
+class AnnotationView(QPlainTextEdit):
+    """Shows one document; reports selections in code points; never edits the text."""
+
+    span_clicked = Signal(object)  # span id
+    SELECT_MENU_LIMIT = 12
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("annotationView")
+        self.setReadOnly(True)
+        self.setUndoRedoEnabled(False)
+        self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse | Qt.TextInteractionFlag.TextSelectableByKeyboard)
+        self.setWordWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
+        self.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
+        self.setMouseTracking(True)
+        self.text = ""
+        self.map = OffsetMap("")
+        self.scheme = LabelScheme()
+        self.placed: dict[object, PlacedSpan] = {}
+        self.block_index: dict[int, list[PlacedSpan]] = {}
+        self._format_cache: dict[tuple, QTextCharFormat] = {}
+        self._marks: tuple[object | None, tuple] = (None, ())
+        self.highlighter = SpanHighlighter(self)
+        self._press_pos: QPoint | None = None
+
+    # -- content -----------------------------------------------------------------------------
+
+    def set_scheme(self, scheme: LabelScheme) -> None:
+        self.scheme = scheme
+        self._format_cache.clear()
+
+    def load(self, text: str, spans: list[Span]) -> None:
+        """Show ``text`` with ``spans``. The highlighter formats blocks as Qt lays them out."""
+        self.text = text
+        self.map = OffsetMap(text)
+        self.placed = {}
+        self.block_index = {}
+        self._marks = (None, ())
+        self.setExtraSelections([])
+        # Index first so that the highlighter pass triggered by setPlainText sees the spans.
+        self.highlighter.setDocument(None)
+        self.setPlainText(text)
+        self._index(spans)
+        self.highlighter.setDocument(self.document())
+
+    def set_spans(self, spans: list[Span]) -> None:
+        """Replace the spans shown, re-formatting only the blocks whose spans changed."""
+        old_index = self.block_index
+        self._index(spans)
+        doc = self.document()
+        for number in set(old_index) | set(self.block_index):
+            if old_index.get(number) != self.block_index.get(number):
+                block = doc.findBlockByNumber(number)
+                if block.isValid():
+                    self.highlighter.rehighlightBlock(block)
+
+    def _index(self, spans: list[Span]) -> None:
+        doc = self.document()
+        to_qt = self.map.to_qt
+        placed: dict[object, PlacedSpan] = {}
+        index: dict[int, list[PlacedSpan]] = defaultdict(list)
+        for span in spans:
+            qs, qe = to_qt(span.start), to_qt(span.end)
+            item = PlacedSpan(span, qs, qe)
+            placed[span.id] = item
+            first = doc.findBlock(qs).blockNumber()
+            last = first if qe - 1 <= qs else doc.findBlock(qe - 1).blockNumber()
+            for number in range(first, last + 1):
+                index[number].append(item)
+        self.placed = placed
+        self.block_index = dict(index)
+
+    # -- drawing -----------------------------------------------------------------------------
+
+    def format_for(self, covering: list[PlacedSpan]) -> QTextCharFormat:
+        """One character format for a stretch covered by ``covering`` spans.
+
+        The innermost background-style span gives the background (stronger when nested); an
+        underline-style span (CLAIM), or else the next enclosing span, gives the underline, so
+        an ENTITY inside a SPEAKER inside a CLAIM shows all three.
+        """
+        ordered = sorted(covering, key=lambda p: (p.qt_end - p.qt_start, p.span.label))
+        backgrounds = [p for p in ordered if self._style(p.span.label) == "background"]
+        underlines = [p for p in ordered if self._style(p.span.label) == "underline"]
+        key = (
+            tuple(p.span.label for p in backgrounds[:2]),
+            tuple(p.span.label for p in underlines[:1]),
+        )
+        cached = self._format_cache.get(key)
+        if cached is not None:
+            return cached
+        fmt = QTextCharFormat()
+        if backgrounds:
+            alpha = NESTED_ALPHA if len(backgrounds) > 1 else BACKGROUND_ALPHA
+            fmt.setBackground(_with_alpha(self._color(backgrounds[0].span.label), alpha))
+        if underlines:
+            fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.SingleUnderline)
+            fmt.setUnderlineColor(QColor(self._color(underlines[0].span.label)))
+            fmt.setFontUnderline(True)
+        elif len(backgrounds) > 1:
+            fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.DashUnderline)
+            fmt.setUnderlineColor(QColor(self._color(backgrounds[1].span.label)))
+        self._format_cache[key] = fmt
+        return fmt
+
+    def _style(self, label: str) -> str:
+        found = self.scheme.get(label)
+        return found.style if found else "background"
+
+    def _color(self, label: str) -> str:
+        found = self.scheme.get(label)
+        return found.color if found else "#888888"
+
+    def mark(self, selected: object | None, lit: tuple = ()) -> None:
+        """Show ``selected`` span strongly and the ``lit`` spans (the current claim) lightly."""
+        if self._marks == (selected, tuple(lit)):
+            return
+        self._marks = (selected, tuple(lit))
+        selections = []
+        for span_id in lit:
+            selections.extend(self._selection(span_id, strong=False))
+        if selected is not None:
+            selections.extend(self._selection(selected, strong=True))
+        self.setExtraSelections(selections)
+
+    def _selection(self, span_id: object, *, strong: bool) -> list[QTextEdit.ExtraSelection]:
+        placed = self.placed.get(span_id)
+        if placed is None:
+            return []
+        sel = QTextEdit.ExtraSelection()
+        cursor = QTextCursor(self.document())
+        cursor.setPosition(placed.qt_start)
+        cursor.setPosition(placed.qt_end, QTextCursor.MoveMode.KeepAnchor)
+        sel.cursor = cursor
+        fmt = QTextCharFormat()
+        color = self._color(placed.span.label)
+        fmt.setBackground(_with_alpha(color, SELECTED_ALPHA if strong else NESTED_ALPHA))
+        if strong:
+            fmt.setForeground(self.palette().color(QPalette.ColorRole.Text))
+            fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.SingleUnderline)
+            fmt.setUnderlineColor(self.palette().color(QPalette.ColorRole.Text))
+        fmt.setProperty(QTextFormat.Property.FullWidthSelection, False)
+        sel.format = fmt
+        return [sel]
+
+    def scroll_to_span(self, span_id: object) -> None:
+        placed = self.placed.get(span_id)
+        if placed is None:
+            return
+        cursor = QTextCursor(self.document())
+        cursor.setPosition(placed.qt_start)
+        # Put the cursor there without selecting, so the next Shift+arrow starts at the span.
+        self.setTextCursor(cursor)
+        self.centerCursor()
+
+    # -- selections in code points -----------------------------------------------------------
+
+    def selection_cp(self) -> tuple[int, int] | None:
+        cursor = self.textCursor()
+        if not cursor.hasSelection():
+            return None
+        return self.map.range_to_cp(cursor.selectionStart(), cursor.selectionEnd())
+
+    def select_cp(self, start: int, end: int) -> None:
+        """Select [start, end) given in code points, as a user dragging over it would."""
+        cursor = QTextCursor(self.document())
+        cursor.setPosition(self.map.to_qt(start))
+        cursor.setPosition(self.map.to_qt(end), QTextCursor.MoveMode.KeepAnchor)
+        self.setTextCursor(cursor)
+
+    def clear_selection(self) -> None:
+        cursor = self.textCursor()
+        if cursor.hasSelection():
+            cursor.clearSelection()
+            self.setTextCursor(cursor)
+
+    def cp_at(self, pos: QPoint) -> int | None:
+        """Code point under the viewport point ``pos`` (the character, not the gap)."""
+        cursor = self.cursorForPosition(pos)
+        qt = cursor.position()
+        rect = self.cursorRect(cursor)
+        if pos.x() < rect.left() and qt > 0:  # cursorForPosition rounds to the nearer gap
+            qt -= 1
+        cp = self.map.to_cp(qt)
+        return cp if cp < len(self.text) else None
+
+    def spans_at(self, cp: int) -> list[Span]:
+        qt = self.map.to_qt(cp)
+        block = self.document().findBlock(qt).blockNumber()
+        hits = [p.span for p in self.block_index.get(block, ()) if p.span.start <= cp < p.span.end]
+        return sorted(hits, key=lambda s: (s.end - s.start, s.start))
+
+    # -- mouse -------------------------------------------------------------------------------
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802
+        self._press_pos = event.position().toPoint()
+        super().mousePressEvent(event)
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:  # noqa: N802
+        super().mouseReleaseEvent(event)
+        pos = event.position().toPoint()
+        if event.button() != Qt.MouseButton.LeftButton or self.textCursor().hasSelection():
+            return
+        if self._press_pos is not None and (pos - self._press_pos).manhattanLength() > 4:
+            return
+        cp = self.cp_at(pos)
+        if cp is None:
+            return
+        hits = self.spans_at(cp)
+        if len(hits) == 1:
+            self.span_clicked.emit(hits[0].id)
+        elif hits:
+            chosen = self.choose_span(hits, self.viewport().mapToGlobal(pos))
+            if chosen is not None:
+                self.span_clicked.emit(chosen.id)
+
+    def choose_span(self, hits: list[Span], global_pos: QPoint) -> Span | None:
+        """Overlapping spans under the cursor: let the user pick one from a menu."""
+        menu = QMenu(self)
+        menu.setObjectName("overlapMenu")
+        for span in hits[: self.SELECT_MENU_LIMIT]:
+            snippet = " ".join(self.text[span.start : span.end].split())
+            if len(snippet) > 50:
+                snippet = snippet[:49] + "…"
+            action = menu.addAction(f"{span.label}: {snippet}")
+            action.setData(span.id)
+        picked = menu.exec(global_pos)
+        if picked is None:
+            return None
+        return next((s for s in hits if s.id == picked.data()), None)
+
+    def event(self, event) -> bool:  # noqa: D102
+        if event.type() == event.Type.ToolTip:
+            cp = self.cp_at(self.viewport().mapFromGlobal(event.globalPos()))
+            hits = self.spans_at(cp) if cp is not None else []
+            if hits:
+                QToolTip.showText(event.globalPos(), "\n".join(s.label for s in hits), self)
+            else:
+                QToolTip.hideText()
+            return True
+        return super().event(event)

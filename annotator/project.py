@@ -1,0 +1,106 @@
+"""Project-level operations shared by the GUI and the CLI: where the default project lives,
+seeding it, importing files and exporting layers."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable
+
+import platformdirs
+
+from . import formats
+from .errors import InputError
+from .labels import load_scheme
+from .model import AnnotatedDocument
+from .store import ImportResult, Store
+
+APP_NAME = "annotator"
+SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+PROJECT_SUFFIX = ".annotator.db"
+
+
+def data_dir() -> Path:
+    """The folder for the default project; ``ANNOTATOR_HOME`` overrides it (tests, portable use)."""
+    override = os.environ.get("ANNOTATOR_HOME")
+    return Path(override) if override else Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
+
+
+def default_project_path() -> Path:
+    return data_dir() / f"default{PROJECT_SUFFIX}"
+
+
+def open_project(path: str | Path, *, seed: bool = False) -> Store:
+    """Open (or create) a project file; a new one gets the default label scheme, and the seed
+    articles when ``seed`` is true."""
+    path = Path(path)
+    store = Store(path)
+    if not len(store.label_scheme()):
+        store.add_labels(load_scheme())
+        if seed and store.document_count() == 0:
+            seed_files = sorted(SEEDS.glob("*.txt"))
+            items = [item for f in seed_files for item in formats.txt.read(f, default_annotator="")]
+            store.import_items(items)
+    return store
+
+
+def open_default_project() -> Store:
+    folder = data_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    return open_project(default_project_path(), seed=True)
+
+
+@dataclass
+class ImportOutcome:
+    result: ImportResult
+    files: list[str] = field(default_factory=list)
+
+
+def read_files(
+    paths: Iterable[str | Path],
+    *,
+    format: str = "auto",
+    annotator: str,
+    progress: Callable[[int, int], None] | None = None,
+) -> list[AnnotatedDocument]:
+    """Read and validate every file before anything is stored: a bad file refuses the lot."""
+    paths = [Path(p) for p in paths]
+    items: list[AnnotatedDocument] = []
+    for index, path in enumerate(paths):
+        name = formats.detect(path) if format == "auto" else format
+        module = formats.get(name)
+        if not path.exists():
+            raise InputError("no such file", path=str(path))
+        items.extend(module.read(path, default_annotator=annotator))
+        if progress:
+            progress(index + 1, len(paths))
+    if not items:
+        raise InputError("no documents found in the given files")
+    return items
+
+
+def import_files(
+    store: Store,
+    paths: Iterable[str | Path],
+    *,
+    format: str = "auto",
+    annotator: str,
+    strict_labels: bool = False,
+    progress: Callable[[int, int], None] | None = None,
+) -> ImportResult:
+    items = read_files(paths, format=format, annotator=annotator, progress=progress)
+    return store.import_items(items, strict_labels=strict_labels)
+
+
+def export(
+    store: Store,
+    out: str | Path,
+    *,
+    format: str = "jsonl",
+    annotator: str | None = None,
+    doc_ids: Iterable[str] | None = None,
+) -> formats.WriteReport:
+    module = formats.get(format)
+    items = store.annotated_documents(annotator=annotator, doc_ids=doc_ids)
+    return module.write(items, Path(out))

@@ -1,0 +1,46 @@
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared"
+SEEDS = ROOT / "seeds"
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+
+@pytest.fixture(autouse=True)
+def isolated_dirs(tmp_path, monkeypatch):
+    """Keep the default project and the settings of every test in its own temporary folder."""
+    monkeypatch.setenv("ANNOTATOR_HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("ANNOTATOR_CONFIG", str(tmp_path / "config"))
+    yield
+
+
+@pytest.fixture
+def project_path(tmp_path) -> Path:
+    return tmp_path / "project.annotator.db"
+
+
+@pytest.fixture
+def seeded_store(project_path):
+    from annotator.project import open_project
+
+    store = open_project(project_path, seed=True)
+    yield store
+    store.close()
+
+
+@pytest.fixture
+def window(qtbot, seeded_store):
+    from annotator.gui.main_window import MainWindow
+    from annotator.gui.settings import Settings
+
+    win = MainWindow(seeded_store, "alice", Settings())
+    qtbot.addWidget(win)
+    win.show()
+    qtbot.waitExposed(win)
+    return win

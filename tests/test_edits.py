@@ -1,0 +1,53 @@
+"""Undo and redo of every annotation change, without a window."""
+
+from annotator import edits
+from annotator.edits import EditLog
+
+
+def state(store, doc_id):
+    spans = [(s.id, s.start, s.end, s.label) for s in store.spans(doc_id, "alice")]
+    claims = [(c.id, c.span_id, c.members, c.note) for c in store.claims(doc_id, "alice")]
+    return spans, claims
+
+
+def test_every_edit_undoes_and_redoes_exactly(seeded_store):
+    store = seeded_store
+    doc_id = store.document_ids()[0]
+    log = EditLog(store)
+    snapshots = [state(store, doc_id)]
+    claim = log.do(edits.AddSpan(doc_id, "alice", 559, 736, "CLAIM", new_claim=True))
+    snapshots.append(state(store, doc_id))
+    speaker = log.do(edits.AddSpan(doc_id, "alice", 246, 261, "SPEAKER", join_claim=claim.created_claim))
+    snapshots.append(state(store, doc_id))
+    log.do(edits.Relabel(doc_id, speaker.span_id, "ENTITY"))
+    snapshots.append(state(store, doc_id))
+    log.do(edits.SetNote(doc_id, claim.created_claim, "needs a source"))
+    snapshots.append(state(store, doc_id))
+    log.do(edits.Detach(doc_id, claim.created_claim, speaker.span_id))
+    snapshots.append(state(store, doc_id))
+    log.do(edits.Attach(doc_id, claim.created_claim, speaker.span_id))
+    snapshots.append(state(store, doc_id))
+    log.do(edits.RemoveSpan(doc_id, claim.span_id))  # deleting the statement removes the claim
+    snapshots.append(state(store, doc_id))
+    assert snapshots[-1][1] == []
+
+    for expected in reversed(snapshots[:-1]):
+        log.undo()
+        assert state(store, doc_id) == expected
+    for expected in snapshots[1:]:
+        log.redo()
+        assert state(store, doc_id) == expected
+
+
+def test_relabel_to_claim_creates_a_claim_and_undo_removes_it(seeded_store):
+    store = seeded_store
+    doc_id = store.document_ids()[0]
+    log = EditLog(store)
+    span = log.do(edits.AddSpan(doc_id, "alice", 0, 10, "ENTITY"))
+    log.do(edits.Relabel(doc_id, span.span_id, "CLAIM"))
+    [claim] = store.claims(doc_id, "alice")
+    assert claim.span_id == span.span_id
+    log.undo()
+    assert store.claims(doc_id, "alice") == []
+    log.redo()
+    assert [c.id for c in store.claims(doc_id, "alice")] == [claim.id]  # same id on redo
