@@ -154,7 +154,8 @@ def _split_lines(content: str) -> list[_Line]:
         if "\t" not in line:
             raise _LineError("expected 'ID<TAB>annotation', found no tab", lineno)
         ann_id, rest = line.split("\t", 1)
-        if not ann_id or (ann_id[0] not in "TREAMN#*") or (ann_id != "*" and not re.fullmatch(r"[A-Z#][A-Za-z]*\d+\S*", ann_id)):
+        valid = ann_id == "*" or re.fullmatch(r"[TREAMN#][A-Za-z]*\d+\S*", ann_id)
+        if not valid:
             raise _LineError(f"{ann_id!r} is not a brat annotation id (T1, R1, E1, A1, N1, #1, *)", lineno)
         if ann_id != "*":
             if ann_id in seen:
@@ -175,7 +176,9 @@ def _t_fragments(line: _Line) -> tuple[str, list[tuple[int, int]]]:
     for part in offsets.split(";"):
         bits = part.split()
         if len(bits) != 2 or not all(re.fullmatch(r"-?\d+", b) for b in bits):
-            raise _LineError(f"{line.id}: expected 'TYPE START END' (fragments joined by ';'), got {offsets!r}", line.lineno)
+            raise _LineError(
+                f"{line.id}: expected 'TYPE START END' (fragments joined by ';'), got {offsets!r}", line.lineno
+            )
         fragments.append((int(bits[0]), int(bits[1])))
     return label, fragments
 
@@ -504,8 +507,11 @@ def _ann_text(item: AnnotatedDocument, report: WriteReport, conf: _Conf) -> str:
     def tid(span: Span | None) -> str | None:
         return None if span is None else t_of.get(id(span))
 
-    r_ids = _Ids("R", [rel.get("id") for s in item.spans for rel in s.attrs.get("relations") or [] if isinstance(rel, dict)])
-    e_ids = _Ids("E", [ev.get("id") for s in item.spans for ev in s.attrs.get("events") or [] if isinstance(ev, dict)])
+    def stored(kind: str) -> list[dict]:
+        return [entry for s in item.spans for entry in s.attrs.get(kind) or [] if isinstance(entry, dict)]
+
+    r_ids = _Ids("R", [rel.get("id") for rel in stored("relations")])
+    e_ids = _Ids("E", [event.get("id") for event in stored("events")])
     notes: list[tuple[str, str]] = []
     attributes: list[tuple[str, str, Any]] = []
     normalizations: list[tuple[str, dict]] = []
@@ -540,7 +546,9 @@ def _ann_text(item: AnnotatedDocument, report: WriteReport, conf: _Conf) -> str:
         for arg in event.get("args") or []:
             ref = _arg_id(arg, item.spans, tid, event_ids)
             if ref is None:
-                report.warnings.append(f"{doc.id}: an argument of event {event.get('id')} points to a span that is gone; left out")
+                report.warnings.append(
+                    f"{doc.id}: an argument of event {event.get('id')} points to a span that is gone; left out"
+                )
                 continue
             role = str(arg.get("role"))
             parts.append(f"{role}:{ref}")
@@ -602,8 +610,8 @@ def _ann_text(item: AnnotatedDocument, report: WriteReport, conf: _Conf) -> str:
     for target_id, name, value in attributes:
         lines.append(f"{a_ids.get()}\t{name} {target_id}" + ("" if value is True else f" {value}"))
     for target_id, norm in normalizations:
-        line = f"{n_ids.get()}\t{norm.get('type', 'Reference')} {target_id} {norm.get('ref')}\t{_clean(str(norm.get('text', '')))}"
-        lines.append(line)
+        norm_text = _clean(str(norm.get("text", "")))
+        lines.append(f"{n_ids.get()}\t{norm.get('type', 'Reference')} {target_id} {norm.get('ref')}\t{norm_text}")
     for number, (target_id, note) in enumerate(notes, start=1):
         lines.append(f"#{number}\tAnnotatorNotes {target_id}\t{_clean(note)}")
         if _clean(note) != note:

@@ -64,7 +64,9 @@ def _json_array(content: str, path: str | Path) -> list[tuple[int, Any]]:
         try:
             json.loads(content)
         except json.JSONDecodeError as exc:
-            raise InputError(f"not valid JSON ({exc.msg} at column {exc.colno})", path=str(path), line=exc.lineno) from None
+            raise InputError(
+                f"not valid JSON ({exc.msg} at column {exc.colno})", path=str(path), line=exc.lineno
+            ) from None
         raise fail("a Label Studio export is a JSON list of tasks ([...])", pos)
     pos += 1
     out: list[tuple[int, Any]] = []
@@ -150,7 +152,8 @@ class _Regions:
             table = self._utf16
             if 0 <= start < end < len(table) and table[start] is not None and table[end] is not None:
                 cp_start, cp_end = table[start], table[end]
-                if self._same(text[cp_start:cp_end], region_text) and check_span(len(text), cp_start, cp_end, label) is None:
+                fits = check_span(len(text), cp_start, cp_end, label) is None
+                if fits and self._same(text[cp_start:cp_end], region_text):
                     self.converted += 1
                     return cp_start, cp_end
         if problem:
@@ -311,7 +314,8 @@ def _parse_min(row: dict, *, default_annotator: str, where: str, name: str) -> A
     title = meta.pop("title", None)
     title = title if isinstance(title, str) and title else default_title(text, doc_id)
     document = Document(id=doc_id, title=title, text=text, source=str(meta.get("source", "")), meta=meta)
-    return AnnotatedDocument(document=document, annotator=annotator_name(row.get("annotator"), default_annotator), spans=spans)
+    annotator = annotator_name(row.get("annotator"), default_annotator)
+    return AnnotatedDocument(document=document, annotator=annotator, spans=spans)
 
 
 def _completed_by(name: str) -> dict[str, str]:
@@ -342,7 +346,12 @@ def write(items: Iterable[AnnotatedDocument], path: str | Path) -> WriteReport:
                 "from_name": "label",
                 "to_name": "text",
                 "type": "labels",
-                "value": {"start": span.start, "end": span.end, "text": text[span.start : span.end], "labels": [span.label]},
+                "value": {
+                    "start": span.start,
+                    "end": span.end,
+                    "text": text[span.start : span.end],
+                    "labels": [span.label],
+                },
             }
             for span in item.spans
         ]
@@ -357,8 +366,11 @@ def write(items: Iterable[AnnotatedDocument], path: str | Path) -> WriteReport:
                 }
             )
         task["annotations"].append(
-            {"id": sum(len(t["annotations"]) for t in tasks.values()) + 1, "completed_by": _completed_by(item.annotator),
-             "result": result}
+            {
+                "id": sum(len(t["annotations"]) for t in tasks.values()) + 1,
+                "completed_by": _completed_by(item.annotator),
+                "result": result,
+            }
         )
         report.spans += len(item.spans)
     with atomic_write(path) as handle:

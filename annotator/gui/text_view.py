@@ -20,7 +20,6 @@ from PySide6.QtGui import (
     QSyntaxHighlighter,
     QTextCharFormat,
     QTextCursor,
-    QTextFormat,
     QTextOption,
 )
 from PySide6.QtWidgets import QMenu, QPlainTextEdit, QTextEdit, QToolTip, QWidget
@@ -187,18 +186,27 @@ class AnnotationView(QPlainTextEdit):
         return found.color if found else "#888888"
 
     def mark(self, selected: object | None, lit: tuple = ()) -> None:
-        """Show ``selected`` span strongly and the ``lit`` spans (the current claim) lightly."""
+        """Show ``selected`` span strongly and the ``lit`` spans (the current claim) lightly.
+
+        Later selections paint over earlier ones, so a selected statement (underline style)
+        goes first, lightly, and the members inside it stay visible on top.
+        """
         if self._marks == (selected, tuple(lit)):
             return
         self._marks = (selected, tuple(lit))
+        placed = self.placed.get(selected)
+        statement_selected = placed is not None and self._style(placed.span.label) == "underline"
         selections = []
+        if statement_selected:
+            selections.extend(self._selection(selected, alpha=BACKGROUND_ALPHA))
         for span_id in lit:
-            selections.extend(self._selection(span_id, strong=False))
-        if selected is not None:
-            selections.extend(self._selection(selected, strong=True))
+            if span_id != selected and self._style(self.placed[span_id].span.label if span_id in self.placed else "") != "underline":
+                selections.extend(self._selection(span_id, alpha=NESTED_ALPHA))
+        if selected is not None and not statement_selected:
+            selections.extend(self._selection(selected, alpha=SELECTED_ALPHA, outline=True))
         self.setExtraSelections(selections)
 
-    def _selection(self, span_id: object, *, strong: bool) -> list[QTextEdit.ExtraSelection]:
+    def _selection(self, span_id: object, *, alpha: int, outline: bool = False) -> list[QTextEdit.ExtraSelection]:
         placed = self.placed.get(span_id)
         if placed is None:
             return []
@@ -208,13 +216,12 @@ class AnnotationView(QPlainTextEdit):
         cursor.setPosition(placed.qt_end, QTextCursor.MoveMode.KeepAnchor)
         sel.cursor = cursor
         fmt = QTextCharFormat()
-        color = self._color(placed.span.label)
-        fmt.setBackground(_with_alpha(color, SELECTED_ALPHA if strong else NESTED_ALPHA))
-        if strong:
-            fmt.setForeground(self.palette().color(QPalette.ColorRole.Text))
+        fmt.setBackground(_with_alpha(self._color(placed.span.label), alpha))
+        if outline:
+            text_color = self.palette().color(QPalette.ColorRole.Text)
+            fmt.setForeground(text_color)
             fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.SingleUnderline)
-            fmt.setUnderlineColor(self.palette().color(QPalette.ColorRole.Text))
-        fmt.setProperty(QTextFormat.Property.FullWidthSelection, False)
+            fmt.setUnderlineColor(text_color)
         sel.format = fmt
         return [sel]
 

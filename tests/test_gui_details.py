@@ -1,0 +1,131 @@
+"""The window's parts: offsets at the view's edge, highlighting, models, first run."""
+
+import sqlite3
+
+from hypothesis import HealthCheck, given, settings
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QColor, QTextCursor
+from PySide6.QtWidgets import QApplication, QInputDialog
+
+from annotator.gui.app import ask_reviewer, open_window
+from annotator.gui.documents_model import DocumentsModel
+from annotator.gui.settings import Settings
+from annotator.model import AnnotatedDocument, Document
+from annotator.offsets import trim_whitespace
+
+from .strategies import text_and_range
+
+
+def qt_position(text: str, cp: int) -> int:
+    """Where Qt puts code point ``cp``, computed independently of annotator.offsets."""
+    return len(text[:cp].replace("\r\n", "\n").encode("utf-16-le")) // 2
+
+
+@settings(suppress_health_check=[HealthCheck.function_scoped_fixture], max_examples=60, deadline=None)
+@given(data=text_and_range())
+def test_span_made_in_the_widget_has_the_substrings_offsets(window, qtbot, data):
+    text, start, end = data
+    if text[start - 1 : start + 1] == "\r\n" or text[end - 1 : end + 1] == "\r\n":
+        return  # a selection cannot begin or end between \r and \n in the widget
+    store = window.store
+    store.import_items([AnnotatedDocument(Document(id="t", title="t", text=text), "alice", is_layer=False)])
+    doc_id = next(d for d in store.document_ids() if store.document(d).text == text)
+    window.reload_documents()
+    window.open_document(doc_id)
+    shown = text.replace("\r\n", "\u2029").replace("\n", "\u2029").replace("\r", "\u2029")
+    assert window.view.document().toRawText() == shown
+    cursor = QTextCursor(window.view.document())
+    cursor.setPosition(qt_position(text, start))
+    cursor.setPosition(qt_position(text, end), QTextCursor.MoveMode.KeepAnchor)
+    window.view.setTextCursor(cursor)
+    before = {s.id for s in store.spans(doc_id, "alice")}
+    window.apply_label("ENTITY")
+    want_start, want_end = trim_whitespace(text, start, end)
+    new = [s for s in store.spans(doc_id, "alice") if s.id not in before]
+    if want_start == want_end:
+        assert new == []
+        return
+    if (want_start, want_end) in {(s.start, s.end) for s in store.spans(doc_id, "alice") if s.id in before}:
+        return  # the same span was made in an earlier example
+    assert [(s.start, s.end) for s in new] == [(want_start, want_end)]
+    assert text[new[0].start : new[0].end] == text[want_start:want_end]
+
+
+def test_spans_are_coloured_in_the_layout_not_the_document(window, qtbot):
+    view = window.view
+    text = view.text
+    start = text.index("Hwang Joon-kook")
+    view.select_cp(start, start + len("Hwang Joon-kook"))
+    window.apply_label("SPEAKER")
+    view.clear_selection()
+    block = view.document().findBlock(view.map.to_qt(start))
+    ranges = block.layout().formats()
+    offset = view.map.to_qt(start) - block.position()
+    [fmt] = [r for r in ranges if r.start == offset]
+    assert fmt.length == len("Hwang Joon-kook")
+    color = fmt.format.background().color()
+    expected = QColor(window.scheme.get("SPEAKER").color)
+    assert (color.red(), color.green(), color.blue()) == (expected.red(), expected.green(), expected.blue())
+    assert not view.document().isUndoAvailable()  # colouring made no document edits
+
+
+def test_nested_spans_are_both_visible(window):
+    view = window.view
+    text = view.text
+    outer = text.index("Hwang Joon-kook, South Korea’s U.N. ambassador")
+    inner = text.index("South Korea", outer)
+    view.select_cp(outer, outer + len("Hwang Joon-kook, South Korea’s U.N. ambassador"))
+    window.apply_label("CLAIM")
+    view.select_cp(inner, inner + len("South Korea"))
+    window.apply_label("ENTITY")
+    block = view.document().findBlock(view.map.to_qt(inner))
+    ranges = block.layout().formats()  # keep the list alive: its formats belong to it
+    formats = {r.start: r.format for r in ranges}
+    at_inner = formats[view.map.to_qt(inner) - block.position()]
+    at_outer = formats[view.map.to_qt(outer) - block.position()]
+    assert at_inner.fontUnderline() and at_inner.background().style() != Qt.BrushStyle.NoBrush  # claim + entity
+    assert at_outer.fontUnderline() and at_outer.background().style() == Qt.BrushStyle.NoBrush  # claim only
+
+
+def test_documents_model_passes_the_model_tester(qtmodeltester, seeded_store):
+    model = DocumentsModel()
+    model.reset(seeded_store.document_summaries("alice"))
+    qtmodeltester.check(model)
+    assert model.rowCount() == 2
+
+
+def test_first_run_asks_the_reviewer_once_and_remembers(qtbot):
+    settings = Settings()
+    assert settings.reviewer == ""
+
+    def answer():
+        dialog = next(w for w in QApplication.topLevelWidgets() if isinstance(w, QInputDialog) and w.isVisible())
+        assert dialog.textValue()  # the login name is offered
+        dialog.setTextValue("Mina")
+        dialog.accept()
+
+    QTimer.singleShot(50, answer)
+    assert ask_reviewer(settings) == "Mina"
+    assert Settings().reviewer == "Mina"
+    assert ask_reviewer(Settings()) == "Mina"  # no dialog the second time
+
+
+def test_default_project_opens_with_the_seeds(qtbot, tmp_path):
+    window = open_window(None, "alice")
+    qtbot.addWidget(window)
+    assert window.store.path == tmp_path / "home" / "default.annotator.db"
+    assert window.documents.rowCount() == 2
+    assert window.session.doc_id == "000_15135173df733d2c"
+    assert "Hwang Joon-kook" in window.view.toPlainText()
+    conn = sqlite3.connect(window.store.path)
+    assert conn.execute("SELECT count(*) FROM documents").fetchone()[0] == 2
+    conn.close()
+
+
+def test_article_text_is_shown_as_plain_text_never_html(window):
+    store = window.store
+    html = "<b>bold</b> &amp; <script>x</script>\n<img src=x>"
+    store.import_items([AnnotatedDocument(Document(id="h", title="h", text=html), "alice", is_layer=False)])
+    window.reload_documents()
+    window.open_document("h")
+    assert window.view.toPlainText() == html
