@@ -9,12 +9,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from .conftest import SHARED
 from annotator.errors import InputError
 from annotator.formats import brat
 from annotator.model import AnnotatedDocument, Claim, Document, Span
 
-NEWS = Path("/work/shared/fixtures/brat/example-data/tutorials/news")
-PROJECT = Path("/work/shared/fixtures/bratiaa/example-files/example-project")
+NEWS = SHARED / "fixtures/brat/example-data/tutorials/news"
+PROJECT = SHARED / "fixtures/bratiaa/example-files/example-project"
 
 
 def read(path):

@@ -6,12 +6,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from .conftest import SHARED
 from annotator.errors import InputError
 from annotator.formats import conll
 from annotator.formats.tokenize import tokenize
 from annotator.model import AnnotatedDocument, Claim, Document, Span
 
-FIXTURES = Path("/work/shared/fixtures/doccano")
+FIXTURES = SHARED / "fixtures/doccano"
 
 
 def read(path):

@@ -5,11 +5,12 @@ from pathlib import Path
 
 import pytest
 
+from .conftest import SHARED
 from annotator.errors import InputError
 from annotator.formats import FORMATS, detect, get
 from annotator.model import AnnotatedDocument, Document, Span
 
-FIXTURES = Path("/work/shared/fixtures")
+FIXTURES = SHARED / "fixtures"
 
 
 def test_registry_lists_every_format():

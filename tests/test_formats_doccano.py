@@ -8,11 +8,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from .conftest import SHARED
 from annotator.errors import InputError
 from annotator.formats import doccano
 from annotator.model import AnnotatedDocument, Claim, Document, Span
 
-FIXTURES = Path("/work/shared/fixtures/doccano")
+FIXTURES = SHARED / "fixtures/doccano"
 
 
 def read(path):

@@ -448,6 +448,12 @@ class _Conf:
         return "\n".join(out) + "\n"
 
 
+def _file_stem(doc_id: str) -> str:
+    """A file name for a document id: no path separators, no leading dot."""
+    stem = re.sub(r"[^\w.\-]+", "_", doc_id).lstrip(".")
+    return stem or "document"
+
+
 def _clean(text: str) -> str:
     return " ".join(text.split())
 
@@ -470,10 +476,13 @@ def write(items: Iterable[AnnotatedDocument], path: str | Path) -> WriteReport:
             raise InputError(f"the annotator name {item.annotator!r} cannot be a folder name")
         layer = folder / item.annotator
         layer.mkdir(exist_ok=True)
+        stem = _file_stem(doc.id)
+        if stem != doc.id:
+            report.warnings.append(f"{doc.id}: written as {stem}.txt/.ann (the id is not a safe file name)")
         ann = _ann_text(item, report, conf)
-        with atomic_write(layer / f"{doc.id}.txt") as handle:
+        with atomic_write(layer / f"{stem}.txt") as handle:
             handle.write(doc.text)
-        with atomic_write(layer / f"{doc.id}.ann") as handle:
+        with atomic_write(layer / f"{stem}.ann") as handle:
             handle.write(ann)
         report.documents += 1
     with atomic_write(folder / "annotation.conf") as handle:
@@ -566,7 +575,9 @@ def _ann_text(item: AnnotatedDocument, report: WriteReport, conf: _Conf) -> str:
                                   f"{target_span.id!r} cannot be written (a span or the type is not expressible)")
             continue
         if rel:
-            roles = rel.get("roles") or ["Arg1", "Arg2"]
+            roles = rel.get("roles")
+            if not (isinstance(roles, list) and len(roles) == 2 and all(isinstance(r, str) and r for r in roles)):
+                roles = ["Arg1", "Arg2"]
             if rel.get("event") and str(rel["event"]) in event_ids:
                 b = event_ids[str(rel["event"])]
             new = r_ids.get(rel.get("id"))

@@ -95,13 +95,6 @@ def _build(sentences, doc_id: str, path: Path, annotator: str) -> AnnotatedDocum
             parts.append("\n")
             position += 1
         current: list = []  # [start, end, label] of the entity being read
-
-        def close() -> None:
-            if current:
-                start, end, label = current
-                spans.append(Span(start=start, end=end, label=label, id=f"s{len(spans) + 1}", attrs={}))
-                current.clear()
-
         for number, (token, tag, _) in enumerate(sentence):
             if number:
                 parts.append(" ")
@@ -110,21 +103,29 @@ def _build(sentences, doc_id: str, path: Path, annotator: str) -> AnnotatedDocum
             parts.append(token)
             position = end
             if tag == "O":
-                close()
+                _close(current, spans)
                 continue
             prefix, label = tag[0], tag[2:]
             if prefix in "BSU" or not current or current[2] != label:
-                close()
+                _close(current, spans)
                 current.extend([start, end, label])
             else:
                 current[1] = end
             if prefix in "ESLU":
-                close()
-        close()
+                _close(current, spans)
+        _close(current, spans)
     text = "".join(parts)
     document = Document(id=doc_id, title=default_title(text, doc_id), text=text, source=path.name,
                         meta={"source": path.name})
     return AnnotatedDocument(document=document, annotator=annotator, spans=spans)
+
+
+def _close(current: list, spans: list[Span]) -> None:
+    """End the entity being read, if any, adding it to ``spans``."""
+    if current:
+        start, end, label = current
+        spans.append(Span(start=start, end=end, label=label, id=f"s{len(spans) + 1}", attrs={}))
+        current.clear()
 
 
 def _lines_of(text: str) -> list[tuple[int, int]]:
