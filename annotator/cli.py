@@ -147,6 +147,53 @@ def docs(db: str, annotator: str | None, as_json: bool) -> None:
         click.echo(f"{r.id:<28} {r.spans:>6} {r.claims:>6} {'yes' if r.done else '':>5}  {title}")
 
 
+@cli.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.option("--into", "into", required=True, type=click.Path(dir_okay=False), help="Project file to merge into (created if missing).")
+def merge(files: tuple[str, ...], into: str) -> None:
+    """Bring the reviewer layers of other project FILES into one project.
+
+    Documents are matched by their text. A layer the project lacks is added, an identical one is
+    skipped, a different one replaces the project's (which is kept in its layer history).
+    """
+    from .merge import merge_files
+
+    with project.open_project(into) as store:
+        result = merge_files(store, list(files))
+    click.echo(result.summary())
+
+
+@cli.command()
+@click.option("--db", "db", required=True, type=click.Path(dir_okay=False), help="Project file.")
+@click.option("--annotators", default=None, help="Comma-separated reviewers (default: all).")
+@click.option("--labels", default=None, help="Comma-separated labels (default: all).")
+@click.option("--docs", "doc_ids", default=None, help="Comma-separated document ids (default: all).")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+def agreement(db: str, annotators: str | None, labels: str | None, doc_ids: str | None, as_json: bool) -> None:
+    """Inter-annotator agreement: span F1 (exact, overlap), Cohen's kappa, Krippendorff's alpha_U."""
+    from .agreement import compute_agreement, format_table, report_to_json
+
+    def split(value: str | None) -> list[str] | None:
+        return None if value is None else [x.strip() for x in value.split(",") if x.strip()]
+
+    with _open_existing(db) as store:
+        layers, lengths = project.agreement_inputs(store, split(doc_ids))
+        known = set(store.annotators())
+        known_labels = set(store.label_scheme().names())
+    chosen = split(annotators)
+    for name in chosen or []:
+        if name not in known:
+            raise AnnotatorError(f"no reviewer named {name!r} in {db} (reviewers: {', '.join(sorted(known)) or 'none'})")
+    for name in split(labels) or []:
+        if name not in known_labels:
+            raise AnnotatorError(f"no label named {name!r} in {db} (labels: {', '.join(sorted(known_labels))})")
+    report = compute_agreement(layers, lengths, annotators=chosen, labels=split(labels))
+    if as_json:
+        click.echo(json.dumps(report_to_json(report), ensure_ascii=False, indent=2))
+    else:
+        click.echo(format_table(report))
+
+
 def main() -> None:
     cli(prog_name="annotator")
 

@@ -104,3 +104,21 @@ def export(
     module = formats.get(format)
     items = store.annotated_documents(annotator=annotator, doc_ids=doc_ids)
     return module.write(items, Path(out))
+
+
+def agreement_inputs(
+    store: Store, doc_ids: Iterable[str] | None = None
+) -> tuple[dict[str, dict[str, list]], dict[str, int]]:
+    """Reviewer layers (the gold layer left out) and text lengths, as ``agreement`` takes them."""
+    from .model import GOLD
+
+    wanted = set(doc_ids) if doc_ids is not None else None
+    layers: dict[str, dict[str, list]] = {}
+    for doc_id, annotator, _done in store.layers():
+        if annotator == GOLD or (wanted is not None and doc_id not in wanted):
+            continue
+        layers.setdefault(doc_id, {})[annotator] = store.spans(doc_id, annotator)
+    lengths = {
+        doc_id: n for doc_id, n in store.db.execute("SELECT id, length(text) FROM documents") if doc_id in layers
+    }
+    return layers, lengths

@@ -12,7 +12,7 @@ import datetime as _dt
 import json
 import sqlite3
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Iterator
 
@@ -112,7 +112,52 @@ def m001_initial(db: sqlite_utils.Database) -> None:
         db.execute(statement)
 
 
-SCHEMA_VERSION = 1  # the number of migrations above; written to PRAGMA user_version
+@migrations()
+def m002_layer_history(db: sqlite_utils.Database) -> None:
+    # When a merged reviewer file replaces a layer, the replaced layer is kept here (as a native
+    # JSONL object) so that nothing is ever lost.
+    db.execute(
+        """CREATE TABLE layer_history (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            doc_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+            annotator TEXT NOT NULL,
+            replaced_at TEXT NOT NULL,
+            reason TEXT NOT NULL,
+            layer TEXT NOT NULL
+        )"""
+    )
+
+
+SCHEMA_VERSION = 2  # the number of migrations above; written to PRAGMA user_version
+
+REQUIRED_COLUMNS = {
+    "documents": {"id", "title", "text", "source", "meta", "position"},
+    "labels": {"name", "color", "shortcut", "description"},
+    "layers": {"doc_id", "annotator", "done"},
+    "spans": {"id", "doc_id", "annotator", "start", "end", "label", "attrs"},
+    "claims": {"id", "doc_id", "annotator", "span_id", "note"},
+    "claim_members": {"claim_id", "span_id"},
+}
+
+
+def refuse_foreign_or_newer(db: sqlite_utils.Database, path: Path) -> None:
+    """Raise StoreError unless ``db`` is an Annotator project this version can read. Reads only."""
+    version = db.execute("PRAGMA user_version").fetchone()[0]
+    tables = set(db.table_names())
+    if version > SCHEMA_VERSION:
+        raise StoreError(
+            f"{path}: was written by a newer version of Annotator (schema {version}, this app "
+            f"knows up to {SCHEMA_VERSION}); update Annotator to open it"
+        )
+    if tables and Migrations.migrations_table not in tables:
+        raise StoreError(f"{path}: is a SQLite database but not an Annotator project")
+    known = {m.name for m in migrations._migrations}
+    unknown = [m.name for m in migrations.applied(db) if m.name not in known]
+    if unknown:
+        raise StoreError(
+            f"{path}: was written by a newer version of Annotator (it has schema changes "
+            f"{', '.join(unknown)}); update Annotator to open it"
+        )
 
 
 def now() -> str:
@@ -138,6 +183,28 @@ class StoredClaim:
 
 
 @dataclass
+class MergeResult:
+    documents_added: int = 0
+    added: list[tuple[str, str]] = field(default_factory=list)
+    replaced: list[tuple[str, str]] = field(default_factory=list)
+    unchanged: list[tuple[str, str]] = field(default_factory=list)
+    labels_added: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        text = (
+            f"{len(self.added)} layer(s) added, {len(self.replaced)} replaced, {len(self.unchanged)} unchanged; "
+            f"{self.documents_added} new document(s)"
+        )
+        if self.replaced:
+            text += "\nreplaced (the old versions are kept in the project's layer history): " + ", ".join(
+                f"{who} on {doc}" for doc, who in self.replaced
+            )
+        if self.labels_added:
+            text += f"\nnew labels added to the scheme: {', '.join(self.labels_added)}"
+        return text
+
+
+@dataclass
 class ImportResult:
     documents_added: int = 0
     documents_existing: int = 0
@@ -158,6 +225,36 @@ class ImportResult:
         if self.labels_added:
             text += f"; new labels added to the scheme: {', '.join(self.labels_added)}"
         return text
+
+
+def check_file_kind(path: Path, *, create: bool) -> None:
+    """Refuse folders, unreadable files and files that are not SQLite, before opening them."""
+    if path.is_dir():
+        raise StoreError(f"{path}: is a folder, not a project file")
+    if not path.exists():
+        if not create:
+            raise StoreError(f"{path}: no such project file")
+        if not path.parent.exists():
+            raise StoreError(f"{path}: the folder {path.parent} does not exist")
+        return
+    try:
+        with open(path, "rb") as handle:
+            header = handle.read(len(SQLITE_HEADER))
+    except OSError as exc:
+        raise StoreError(f"{path}: cannot read the project file ({exc.strerror})") from None
+    if header and header != SQLITE_HEADER:
+        raise StoreError(f"{path}: is not an Annotator project (not a SQLite database)")
+
+
+def _layer_key(item: AnnotatedDocument) -> tuple:
+    """What makes two layers the same, whatever their ids: spans, claims (by their spans), done."""
+    key_of = {str(s.id): (s.start, s.end, s.label) for s in item.spans}
+    spans = sorted((s.start, s.end, s.label, json.dumps(s.attrs, sort_keys=True)) for s in item.spans)
+    claims = sorted(
+        (key_of.get(str(c.span)), tuple(sorted(key_of[str(m)] for m in c.members)), c.note)
+        for c in item.claims
+    )
+    return spans, claims, bool(item.done)
 
 
 def _describe_sqlite_error(exc: sqlite3.Error, path: Path) -> str:
@@ -196,21 +293,7 @@ class Store:
     # -- opening -----------------------------------------------------------------------------
 
     def _check_file_kind(self, create: bool) -> None:
-        if self.path.is_dir():
-            raise StoreError(f"{self.path}: is a folder, not a project file")
-        if not self.path.exists():
-            if not create:
-                raise StoreError(f"{self.path}: no such project file")
-            if not self.path.parent.exists():
-                raise StoreError(f"{self.path}: the folder {self.path.parent} does not exist")
-            return
-        try:
-            with open(self.path, "rb") as handle:
-                header = handle.read(len(SQLITE_HEADER))
-        except OSError as exc:
-            raise StoreError(f"{self.path}: cannot read the project file ({exc.strerror})") from None
-        if header and header != SQLITE_HEADER:
-            raise StoreError(f"{self.path}: is not an Annotator project (not a SQLite database)")
+        check_file_kind(self.path, create=create)
 
     def _configure(self) -> None:
         self.db.execute("PRAGMA foreign_keys = ON")
@@ -221,22 +304,7 @@ class Store:
         self.db.execute("PRAGMA synchronous = FULL")
 
     def _refuse_foreign_or_newer(self) -> None:
-        version = self.db.execute("PRAGMA user_version").fetchone()[0]
-        tables = set(self.db.table_names())
-        if version > SCHEMA_VERSION:
-            raise StoreError(
-                f"{self.path}: was written by a newer version of Annotator (schema {version}, this app "
-                f"knows up to {SCHEMA_VERSION}); update Annotator to open it"
-            )
-        if tables and Migrations.migrations_table not in tables:
-            raise StoreError(f"{self.path}: is a SQLite database but not an Annotator project")
-        known = {m.name for m in migrations._migrations}
-        unknown = [m.name for m in migrations.applied(self.db) if m.name not in known]
-        if unknown:
-            raise StoreError(
-                f"{self.path}: was written by a newer version of Annotator (it has schema changes "
-                f"{', '.join(unknown)}); update Annotator to open it"
-            )
+        refuse_foreign_or_newer(self.db, self.path)
 
     def _migrate(self) -> None:
         if migrations.pending(self.db):
@@ -518,12 +586,15 @@ class Store:
                     new.append(Label(name=name, color=color, description="added on import"))
                 self._add_labels(new)
                 result.labels_added = unknown
+            seen: set[str] = set()
             for item in items:
                 doc_id, added = self._insert_document(item.document)
-                if added:
-                    result.documents_added += 1
-                else:
-                    result.documents_existing += 1
+                if doc_id not in seen:
+                    seen.add(doc_id)
+                    if added:
+                        result.documents_added += 1
+                    else:
+                        result.documents_existing += 1
                 if item.is_layer or item.spans or item.claims:
                     self._import_layer(doc_id, item, result)
         return result
@@ -562,6 +633,68 @@ class Store:
                 self._attach(claim_id, id_map[str(member)])
         if item.done:
             self.db.execute("UPDATE layers SET done = 1 WHERE doc_id = ? AND annotator = ?", (doc_id, item.annotator))
+
+    def merge_layers(self, items: list[AnnotatedDocument], *, source: str = "") -> "MergeResult":
+        """Bring other reviewers' layers in, in one transaction; merging twice equals once.
+
+        Documents are matched by the SHA-256 of their text. A layer this project lacks is added;
+        an identical one is skipped; a different one replaces ours, and ours is kept in
+        ``layer_history`` so that nothing is lost.
+        """
+        from .labels import color_for_new_label
+
+        result = MergeResult()
+        scheme = self.label_scheme()
+        unknown = sorted({s.label for item in items for s in item.spans if s.label not in scheme})
+        with self.atomic():
+            if unknown:
+                taken = [label.color for label in scheme]
+                new = []
+                for name in unknown:
+                    taken.append(color_for_new_label(name, taken))
+                    new.append(Label(name=name, color=taken[-1], description="added by merge"))
+                self._add_labels(new)
+                result.labels_added = unknown
+            for item in items:
+                doc_id, added = self._insert_document(item.document)
+                result.documents_added += int(added)
+                if not item.is_layer:
+                    continue
+                key = (doc_id, item.annotator)
+                if self.db.execute(
+                    "SELECT 1 FROM layers WHERE doc_id = ? AND annotator = ?", key
+                ).fetchone():
+                    current = next(self.annotated_documents(annotator=item.annotator, doc_ids=[doc_id]))
+                    if _layer_key(current) == _layer_key(item):
+                        result.unchanged.append(key)
+                        continue
+                    self._archive_layer(current, doc_id, f"replaced by merge of {source}".strip())
+                    result.replaced.append(key)
+                else:
+                    result.added.append(key)
+                self._import_layer(doc_id, item, ImportResult())
+                self.db.execute(
+                    "UPDATE layers SET done = ? WHERE doc_id = ? AND annotator = ?", (int(item.done), *key)
+                )
+        return result
+
+    def _archive_layer(self, current: AnnotatedDocument, doc_id: str, reason: str) -> None:
+        from .formats.jsonl import to_object
+
+        self.db.execute(
+            "INSERT INTO layer_history (doc_id, annotator, replaced_at, reason, layer) VALUES (?, ?, ?, ?, ?)",
+            (doc_id, current.annotator, now(), reason, json.dumps(to_object(current), ensure_ascii=False)),
+        )
+        self.db.execute("DELETE FROM claims WHERE doc_id = ? AND annotator = ?", (doc_id, current.annotator))
+        self.db.execute("DELETE FROM spans WHERE doc_id = ? AND annotator = ?", (doc_id, current.annotator))
+
+    def layer_history(self, doc_id: str | None = None) -> list[dict[str, Any]]:
+        sql = "SELECT id, doc_id, annotator, replaced_at, reason, layer FROM layer_history"
+        rows = self.db.execute(sql + (" WHERE doc_id = ?" if doc_id else "") + " ORDER BY id", (doc_id,) if doc_id else ())
+        return [
+            {"id": i, "doc_id": d, "annotator": a, "replaced_at": t, "reason": r, "layer": json.loads(layer)}
+            for i, d, a, t, r, layer in rows
+        ]
 
     def annotated_documents(
         self, *, annotator: str | None = None, doc_ids: Iterable[str] | None = None
