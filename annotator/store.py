@@ -128,7 +128,42 @@ def m002_layer_history(db: sqlite_utils.Database) -> None:
     )
 
 
-SCHEMA_VERSION = 2  # the number of migrations above; written to PRAGMA user_version
+@migrations()
+def m003_adjudication(db: sqlite_utils.Database) -> None:
+    # Gold spans and claims live in spans/claims under the reserved annotator "gold"; these tables
+    # say where each came from and what the lead decided about each disagreement item.
+    for statement in (
+        """CREATE TABLE gold_provenance (
+            span_id INTEGER PRIMARY KEY REFERENCES spans(id) ON DELETE CASCADE,
+            sources TEXT NOT NULL DEFAULT '[]',
+            decision TEXT NOT NULL CHECK (decision IN ('unanimous', 'adjudicated', 'edited')),
+            decided_by TEXT NOT NULL,
+            decided_at TEXT NOT NULL,
+            item_key TEXT
+        )""",
+        """CREATE TABLE gold_claim_provenance (
+            claim_id INTEGER PRIMARY KEY REFERENCES claims(id) ON DELETE CASCADE,
+            sources TEXT NOT NULL DEFAULT '[]',
+            decision TEXT NOT NULL CHECK (decision IN ('unanimous', 'adjudicated', 'edited')),
+            decided_by TEXT NOT NULL,
+            decided_at TEXT NOT NULL
+        )""",
+        # One row per disagreement item decided. basis is a digest of the reviewers' spans the
+        # decision was made on: when a merge changes them, the item opens again.
+        """CREATE TABLE review_items (
+            doc_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+            item_key TEXT NOT NULL,
+            state TEXT NOT NULL CHECK (state IN ('accepted', 'rejected')),
+            basis TEXT NOT NULL,
+            decided_by TEXT NOT NULL,
+            decided_at TEXT NOT NULL,
+            PRIMARY KEY (doc_id, item_key)
+        )""",
+    ):
+        db.execute(statement)
+
+
+SCHEMA_VERSION = 3  # the number of migrations above; written to PRAGMA user_version
 
 REQUIRED_COLUMNS = {
     "documents": {"id", "title", "text", "source", "meta", "position"},
