@@ -86,10 +86,30 @@ def gui(project_file: str | None) -> None:
 def import_(files: tuple[str, ...], db: str, fmt: str, annotator: str | None, strict_labels: bool) -> None:
     """Import FILES into the project: all of them in one transaction, or none."""
     reviewer = annotator or default_reviewer()
-    items = project.read_files(files, format=fmt, annotator=reviewer)
+    notes: list[str] = []
+    items = project.read_files(files, format=fmt, annotator=reviewer, warnings_out=notes, progress=_stderr_progress("reading"))
     with project.open_project(db) as store:
         result = store.import_items(items, strict_labels=strict_labels)
+    _print_warnings(notes)
     click.echo(result.summary())
+
+
+def _print_warnings(notes: list[str], limit: int = 20) -> None:
+    for note in notes[:limit]:
+        click.echo(f"warning: {note}", err=True)
+    if len(notes) > limit:
+        click.echo(f"warning: … and {len(notes) - limit} more", err=True)
+
+
+def _stderr_progress(what: str):
+    """Progress on stderr, only when it is a terminal (never in pipes or logs)."""
+    if not sys.stderr.isatty():
+        return None
+
+    def report(done: int, total: int) -> None:
+        click.echo(f"\r{what} {done}/{total}", err=True, nl=done == total)
+
+    return report
 
 
 @cli.command()
@@ -114,8 +134,7 @@ def export(db: str, fmt: str, annotator: str | None, out: str | None) -> None:
         f"wrote {report.documents} document(s), {report.spans} span(s), {report.claims} claim(s) to {out}",
         err=True,
     )
-    for line in report.warnings + report.skipped[:20]:
-        click.echo(f"warning: {line}", err=True)
+    _print_warnings(report.warnings + report.skipped)
 
 
 @cli.command()

@@ -4,6 +4,7 @@ seeding it, importing files and exporting layers."""
 from __future__ import annotations
 
 import os
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable
@@ -63,18 +64,27 @@ def read_files(
     format: str = "auto",
     annotator: str,
     progress: Callable[[int, int], None] | None = None,
+    warnings_out: list[str] | None = None,
 ) -> list[AnnotatedDocument]:
-    """Read and validate every file before anything is stored: a bad file refuses the lot."""
+    """Read and validate every file before anything is stored: a bad file refuses the lot.
+
+    Readers report what they had to adapt (duplicate spans dropped, brat fragments split...) as
+    Python warnings; they are collected into ``warnings_out`` for the user to see.
+    """
     paths = [Path(p) for p in paths]
     items: list[AnnotatedDocument] = []
-    for index, path in enumerate(paths):
-        name = formats.detect(path) if format == "auto" else format
-        module = formats.get(name)
-        if not path.exists():
-            raise InputError("no such file", path=str(path))
-        items.extend(module.read(path, default_annotator=annotator))
-        if progress:
-            progress(index + 1, len(paths))
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        for index, path in enumerate(paths):
+            if not path.exists():
+                raise InputError("no such file or folder", path=str(path))
+            name = formats.detect(path) if format == "auto" else format
+            module = formats.get(name)
+            items.extend(module.read(path, default_annotator=annotator))
+            if progress:
+                progress(index + 1, len(paths))
+    if warnings_out is not None:
+        warnings_out.extend(str(w.message) for w in caught)
     if not items:
         raise InputError("no documents found in the given files")
     return items
@@ -89,8 +99,11 @@ def import_files(
     strict_labels: bool = False,
     progress: Callable[[int, int], None] | None = None,
 ) -> ImportResult:
-    items = read_files(paths, format=format, annotator=annotator, progress=progress)
-    return store.import_items(items, strict_labels=strict_labels)
+    notes: list[str] = []
+    items = read_files(paths, format=format, annotator=annotator, progress=progress, warnings_out=notes)
+    result = store.import_items(items, strict_labels=strict_labels)
+    result.warnings = notes
+    return result
 
 
 def export(

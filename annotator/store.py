@@ -248,6 +248,7 @@ class ImportResult:
     claims_added: int = 0
     labels_added: list[str] | None = None
     layers: int = 0
+    warnings: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
         parts = [f"{self.documents_added} document(s) added"]

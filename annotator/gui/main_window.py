@@ -10,6 +10,7 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QFileDialog,
     QHeaderView,
+    QInputDialog,
     QLabel,
     QMainWindow,
     QMessageBox,
@@ -18,13 +19,14 @@ from PySide6.QtWidgets import (
     QToolBar,
 )
 
-from .. import edits, project
-from ..model import CLAIM, Label
+from .. import edits, formats, project
+from ..model import CLAIM, GOLD, Label
 from ..offsets import trim_whitespace
 from ..store import Store
 from .background import BackgroundTask
 from .claims_panel import ClaimsPanel
 from .documents_model import DocumentsModel
+from .export_dialog import FOLDER_FORMATS, ExportDialog
 from .session import Session
 from .settings import Settings
 from .text_view import AnnotationView
@@ -95,8 +97,12 @@ class MainWindow(QMainWindow):
     def _build_actions(self) -> None:
         bar = self.menuBar()
         file_menu = bar.addMenu("&File")
-        file_menu.addAction(self._action("&Import…", self._import_dialog, [QKeySequence.StandardKey.Open], "Import .txt or native JSONL files"))
-        file_menu.addAction(self._action("&Export gold dataset…", self._export_dialog, ["Ctrl+E"], "Write the native JSONL dataset"))
+        file_menu.addAction(self._action("&Import…", self._import_dialog, [QKeySequence.StandardKey.Open], "Import documents and annotations"))
+        file_menu.addAction(self._action("Import &brat folder…", self._import_folder_dialog, [], "Import a brat standoff folder"))
+        file_menu.addAction(self._action("&Merge reviewer files…", self._merge_dialog, [], "Bring in other reviewers' project files"))
+        file_menu.addAction(self._action("&Export gold dataset…", self._export_dialog, ["Ctrl+E"], "Write the dataset in a format of your choice"))
+        file_menu.addSeparator()
+        file_menu.addAction(self._action("&Switch reviewer…", self._switch_reviewer_dialog, ["Ctrl+Shift+R"]))
         file_menu.addSeparator()
         file_menu.addAction(self._action("&Quit", self.close, [QKeySequence.StandardKey.Quit]))
 
@@ -111,7 +117,7 @@ class MainWindow(QMainWindow):
             self.addAction(action)
             edit_menu.addAction(action)
 
-        annotate = bar.addMenu("&Annotate")
+        annotate = self.annotate_menu = bar.addMenu("&Annotate")
         self.toolbar = QToolBar("Labels", self)
         self.toolbar.setObjectName("labelToolbar")
         self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
@@ -129,6 +135,11 @@ class MainWindow(QMainWindow):
         for action in (self.delete_action, self.attach_action, self.detach_action, None,
                        self.next_claim_action, self.prev_claim_action, self.clear_claim_action):
             annotate.addSeparator() if action is None else annotate.addAction(action)
+
+        view_menu = bar.addMenu("&View")
+        self.overlay_action = self._action("Show another reviewer's spans…", self._overlay_dialog, ["Ctrl+Shift+O"])
+        view_menu.addAction(self.overlay_action)
+        view_menu.addAction(self._action("Hide the other reviewer's spans", lambda: self.set_overlay(None)))
 
         documents_menu = bar.addMenu("&Document")
         self.done_action = self._action("Mark &done", self.toggle_done, ["Ctrl+D"])
@@ -235,13 +246,67 @@ class MainWindow(QMainWindow):
             return
         self.session.open_document(doc_id)
         doc = self.store.document(doc_id)
-        self.view.load(doc.text, self.store.spans(doc_id, self.session.reviewer))
+        self.view.load(doc.text, self.store.spans(doc_id, self.session.reviewer), self._overlay_spans(doc_id))
         self._refresh_panel()
         self.done_action.setChecked(bool(self.documents.summary(doc_id) and self.documents.summary(doc_id).done))
         self.settings.set_last_document(self.store.path, doc_id)
         self.setWindowTitle(f"{doc.title} — Annotator — {self.store.path.name}")
         self.view.setFocus()
         self._update_status()
+
+    def _overlay_spans(self, doc_id: str) -> list:
+        other = getattr(self, "overlay_reviewer", None)
+        if not other or other == self.session.reviewer:
+            return []
+        return self.store.spans(doc_id, other)
+
+    # -- reviewers ---------------------------------------------------------------------------
+
+    def _reload_current(self) -> None:
+        current = self.session.doc_id
+        self.session.doc_id = None  # force a full reload of the view
+        self.reload_documents()
+        if current and self.documents.row_of(current) is not None:
+            self.open_document(current)
+        elif self.documents.rowCount():
+            self.select_document_row(0)
+        self._update_status()
+
+    def switch_reviewer(self, name: str) -> None:
+        name = name.strip()
+        if not name or name == self.session.reviewer:
+            return
+        if name == GOLD:
+            self.show_error("'gold' is the adjudicated layer; it is built in Review > Review disagreements.")
+            return
+        self.session.set_reviewer(name)
+        self._reload_current()
+        self.show_status(f"Now annotating as {name}")
+
+    def _switch_reviewer_dialog(self) -> None:
+        names = [n for n in self.store.annotators() if n != GOLD]
+        if self.session.reviewer not in names:
+            names.insert(0, self.session.reviewer)
+        name, ok = QInputDialog.getItem(self, "Switch reviewer", "Annotate as (pick or type a new name):",
+                                        names, names.index(self.session.reviewer), True)
+        if ok:
+            self.switch_reviewer(name)
+
+    def set_overlay(self, name: str | None) -> None:
+        """Show another reviewer's spans faintly under this reviewer's own (None hides them)."""
+        self.overlay_reviewer = name
+        if self.session.doc_id:
+            self.view.set_spans(self.store.spans(self.session.doc_id, self.session.reviewer), self._overlay_spans(self.session.doc_id))
+        self.show_status(f"Showing {name}'s spans as dotted underlines" if name else "Other reviewer's spans hidden")
+
+    def _overlay_dialog(self) -> None:
+        names = [n for n in self.store.annotators() if n != self.session.reviewer]
+        if not names:
+            self.show_status("No other reviewer has annotated in this project yet.")
+            return
+        name, ok = QInputDialog.getItem(self, "Show another reviewer", "Reviewer:", names, 0, False)
+        if ok:
+            self.set_overlay(name)
 
     def step_document(self, step: int) -> None:
         row = self.documents.row_of(self.session.doc_id) if self.session.doc_id else -1
@@ -358,7 +423,7 @@ class MainWindow(QMainWindow):
             self.documents.update(summary)
         if doc_id != self.session.doc_id:
             return
-        self.view.set_spans(self.store.spans(doc_id, self.session.reviewer))
+        self.view.set_spans(self.store.spans(doc_id, self.session.reviewer), self._overlay_spans(doc_id))
         self._refresh_panel()
         self.done_action.setChecked(bool(summary and summary.done))
         self._update_status()
@@ -446,20 +511,27 @@ class MainWindow(QMainWindow):
     # -- import and export -------------------------------------------------------------------
 
     def _import_dialog(self) -> None:
-        paths, _filter = QFileDialog.getOpenFileNames(
-            self, "Import documents", "", "Text and JSONL (*.txt *.jsonl *.ndjson);;All files (*)"
-        )
+        filters = ["All supported files (*.txt *.jsonl *.ndjson *.json *.ann *.conll *.conll03 *.iob *.iob2 *.bio *.tsv)"]
+        names = ["auto"]
+        for name, module in formats.FORMATS.items():
+            filters.append(f"{module.DESCRIPTION} ({' '.join('*' + e for e in module.EXTENSIONS)})")
+            names.append(name)
+        paths, chosen = QFileDialog.getOpenFileNames(self, "Import documents", "", ";;".join(filters))
         if paths:
-            self.import_paths(paths)
+            self.import_paths(paths, format=names[filters.index(chosen)] if chosen in filters else "auto")
+
+    def _import_folder_dialog(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, "Import a brat folder (reviewer sub-folders become layers)")
+        if folder:
+            self.import_paths([folder], format="brat")
 
     def import_paths(self, paths: list[str], *, format: str = "auto") -> BackgroundTask:
         reviewer = self.session.reviewer
         db_path = self.store.path
 
         def work(progress):
-            items = project.read_files(paths, format=format, annotator=reviewer, progress=progress)
             with Store(db_path) as store:
-                return store.import_items(items)
+                return project.import_files(store, paths, format=format, annotator=reviewer, progress=progress)
 
         task = BackgroundTask(self, "Importing…", work)
         task.done.connect(self._imported)
@@ -472,20 +544,61 @@ class MainWindow(QMainWindow):
         self.view.set_scheme(self.scheme)
         for label in self.scheme:
             if label.name not in self.label_actions:
-                self._add_label_action(label, self.menuBar().actions()[2].menu())
-        self.reload_documents()
-        if self.session.doc_id:
-            current = self.session.doc_id
-            self.session.doc_id = None  # reload the view too: the import may have added spans
-            self.open_document(current)
-        elif self.documents.rowCount():
-            self.select_document_row(0)
+                self._add_label_action(label, self.annotate_menu)
+        self._reload_current()  # the import may have added spans to the open document
         self.show_status(f"Imported: {result.summary()}")
+        if result.warnings:
+            shown = "\n".join(result.warnings[:15])
+            more = f"\n… and {len(result.warnings) - 15} more" if len(result.warnings) > 15 else ""
+            self.show_info(f"Imported: {result.summary()}\n\nNotes from the reader:\n{shown}{more}")
 
     def _export_dialog(self) -> None:
-        path, _filter = QFileDialog.getSaveFileName(self, "Export gold dataset", "dataset.jsonl", "JSONL (*.jsonl)")
+        reviewers = [n for n in self.store.annotators() if n != GOLD]
+        has_gold = GOLD in self.store.annotators()
+        dialog = ExportDialog(reviewers, self.session.reviewer, has_gold, self)
+        if dialog.exec() != ExportDialog.DialogCode.Accepted:
+            return
+        fmt, layer = dialog.format(), dialog.layer()
+        if fmt in FOLDER_FORMATS:
+            path = QFileDialog.getExistingDirectory(self, "Export into folder")
+        else:
+            module = formats.get(fmt)
+            suffix = module.EXTENSIONS[0]
+            path, _filter = QFileDialog.getSaveFileName(
+                self, "Export", f"dataset{suffix}", f"{module.DESCRIPTION} (*{suffix})"
+            )
         if path:
-            self.export_to(path)
+            self.export_to(path, format=fmt, annotator=layer)
+
+    def merge_paths(self, paths: list[str]) -> BackgroundTask:
+        db_path = self.store.path
+
+        def work(progress):
+            from ..merge import merge_files
+
+            with Store(db_path) as store:
+                result = merge_files(store, paths)
+            progress(1, 1)
+            return result
+
+        task = BackgroundTask(self, "Merging reviewer files…", work)
+        task.done.connect(self._merged)
+        task.error.connect(lambda message: self.show_error(f"Merge refused, nothing changed: {message}"))
+        task.start()
+        return task
+
+    def _merged(self, result) -> None:
+        self.scheme = self.store.label_scheme()
+        self.view.set_scheme(self.scheme)
+        self._reload_current()
+        self.show_info(f"Merged: {result.summary()}")
+
+    def _merge_dialog(self) -> None:
+        paths, _filter = QFileDialog.getOpenFileNames(
+            self, "Merge reviewer files", "", "Annotator projects (*.annotator.db *.db *.sqlite);;All files (*)"
+        )
+        if paths:
+            self.merge_paths(paths)
 
     def export_to(self, path: str, *, format: str = "jsonl", annotator: str | None = None) -> BackgroundTask:
         db_path = self.store.path
@@ -496,12 +609,16 @@ class MainWindow(QMainWindow):
             progress(1, 1)
             return report
 
+        def done(report) -> None:
+            text = (f"Exported {report.documents} document layer(s), {report.spans} spans, "
+                    f"{report.claims} claims to {Path(path).name}")
+            left_out = report.warnings + report.skipped
+            if left_out:
+                self.show_info(text + f"\n\n{len(left_out)} note(s) from the {format} writer:\n" + "\n".join(left_out[:15]))
+            self.show_status(text)
+
         task = BackgroundTask(self, "Exporting…", work)
-        task.done.connect(
-            lambda report: self.show_status(
-                f"Exported {report.documents} document layer(s), {report.spans} spans, {report.claims} claims to {Path(path).name}"
-            )
-        )
+        task.done.connect(done)
         task.error.connect(lambda message: self.show_error(f"Export failed: {message}"))
         task.start()
         return task

@@ -39,6 +39,7 @@ class PlacedSpan:
     span: Span
     qt_start: int
     qt_end: int
+    overlay: bool = False  # another reviewer's span, drawn faintly and not clickable
 
 
 def _with_alpha(color: str, alpha: int) -> QColor:
@@ -91,6 +92,7 @@ class AnnotationView(QPlainTextEdit):
         self.map = OffsetMap("")
         self.scheme = LabelScheme()
         self.placed: dict[object, PlacedSpan] = {}
+        self.overlay: list[Span] = []
         self.block_index: dict[int, list[PlacedSpan]] = {}
         self._format_cache: dict[tuple, QTextCharFormat] = {}
         self._marks: tuple[object | None, tuple] = (None, ())
@@ -103,11 +105,15 @@ class AnnotationView(QPlainTextEdit):
         self.scheme = scheme
         self._format_cache.clear()
 
-    def load(self, text: str, spans: list[Span]) -> None:
-        """Show ``text`` with ``spans``. The highlighter formats blocks as Qt lays them out."""
+    def load(self, text: str, spans: list[Span], overlay: list[Span] | None = None) -> None:
+        """Show ``text`` with ``spans`` (and another reviewer's ``overlay``, faintly).
+
+        The highlighter formats blocks as Qt lays them out.
+        """
         self.text = text
         self.map = OffsetMap(text)
         self.placed = {}
+        self.overlay = list(overlay or [])
         self.block_index = {}
         self._marks = (None, ())
         self.setExtraSelections([])
@@ -117,9 +123,11 @@ class AnnotationView(QPlainTextEdit):
         self._index(spans)
         self.highlighter.setDocument(self.document())
 
-    def set_spans(self, spans: list[Span]) -> None:
+    def set_spans(self, spans: list[Span], overlay: list[Span] | None = None) -> None:
         """Replace the spans shown, re-formatting only the blocks whose spans changed."""
         old_index = self.block_index
+        if overlay is not None:
+            self.overlay = list(overlay)
         self._index(spans)
         doc = self.document()
         for number in set(old_index) | set(self.block_index):
@@ -133,10 +141,12 @@ class AnnotationView(QPlainTextEdit):
         to_qt = self.map.to_qt
         placed: dict[object, PlacedSpan] = {}
         index: dict[int, list[PlacedSpan]] = defaultdict(list)
-        for span in spans:
+        own = [(span, False) for span in spans]
+        for span, overlay in own + [(span, True) for span in self.overlay]:
             qs, qe = to_qt(span.start), to_qt(span.end)
-            item = PlacedSpan(span, qs, qe)
-            placed[span.id] = item
+            item = PlacedSpan(span, qs, qe, overlay)
+            if not overlay:
+                placed[span.id] = item
             first = doc.findBlock(qs).blockNumber()
             last = first if qe - 1 <= qs else doc.findBlock(qe - 1).blockNumber()
             for number in range(first, last + 1):
@@ -154,11 +164,14 @@ class AnnotationView(QPlainTextEdit):
         an ENTITY inside a SPEAKER inside a CLAIM shows all three.
         """
         ordered = sorted(covering, key=lambda p: (p.qt_end - p.qt_start, p.span.label))
+        overlays = [p for p in ordered if p.overlay]
+        ordered = [p for p in ordered if not p.overlay]
         backgrounds = [p for p in ordered if self._style(p.span.label) == "background"]
         underlines = [p for p in ordered if self._style(p.span.label) == "underline"]
         key = (
             tuple(p.span.label for p in backgrounds[:2]),
             tuple(p.span.label for p in underlines[:1]),
+            tuple(p.span.label for p in overlays[:1]),
         )
         cached = self._format_cache.get(key)
         if cached is not None:
@@ -174,6 +187,11 @@ class AnnotationView(QPlainTextEdit):
         elif len(backgrounds) > 1:
             fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.DashUnderline)
             fmt.setUnderlineColor(QColor(self._color(backgrounds[1].span.label)))
+        elif overlays:
+            # The other reviewer's span: a dotted underline in its label's colour, so it never
+            # hides this reviewer's own colours.
+            fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.DotLine)
+            fmt.setUnderlineColor(QColor(self._color(overlays[0].span.label)))
         self._format_cache[key] = fmt
         return fmt
 
@@ -269,7 +287,7 @@ class AnnotationView(QPlainTextEdit):
     def spans_at(self, cp: int) -> list[Span]:
         qt = self.map.to_qt(cp)
         block = self.document().findBlock(qt).blockNumber()
-        hits = [p.span for p in self.block_index.get(block, ()) if p.span.start <= cp < p.span.end]
+        hits = [p.span for p in self.block_index.get(block, ()) if not p.overlay and p.span.start <= cp < p.span.end]
         return sorted(hits, key=lambda s: (s.end - s.start, s.start))
 
     # -- mouse -------------------------------------------------------------------------------

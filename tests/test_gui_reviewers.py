@@ -1,0 +1,78 @@
+"""Several reviewers in the window: switching, overlay, merging files, import/export formats."""
+
+import json
+import sqlite3
+
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from annotator.edits import AddSpan, EditLog
+from annotator.project import open_project
+
+SEED0 = "000_15135173df733d2c"
+
+
+def wait(qtbot, task, signal="done"):
+    with qtbot.waitSignal(getattr(task, signal), timeout=15000):
+        pass
+
+
+def close_boxes():
+    for w in QApplication.topLevelWidgets():
+        if isinstance(w, QMessageBox):
+            w.close()
+
+
+def test_switch_reviewer_shows_their_layer_and_overlay_shows_another(window, qtbot):
+    start = window.view.text.index("Hwang Joon-kook")
+    window.view.select_cp(start, start + 15)
+    window.apply_label("SPEAKER")
+    window.switch_reviewer("bob")
+    assert window.session.reviewer == "bob" and "bob" in window.reviewer_label.text()
+    assert window.view.placed == {}  # bob has not tagged anything
+    assert window.documents.summary(SEED0).spans == 0
+    window.view.select_cp(start, start + 5)
+    window.apply_label("ENTITY")
+    conn = sqlite3.connect(window.store.path)
+    assert sorted(conn.execute("SELECT annotator, start, \"end\", label FROM spans")) == [
+        ("alice", start, start + 15, "SPEAKER"), ("bob", start, start + 5, "ENTITY")]
+    window.set_overlay("alice")
+    overlaid = [p for entries in window.view.block_index.values() for p in entries if p.overlay]
+    assert {(p.span.start, p.span.end, p.span.label) for p in overlaid} == {(start, start + 15, "SPEAKER")}
+    assert len(window.view.placed) == 1  # overlay spans cannot be clicked or deleted
+    window.set_overlay(None)
+    assert not any(p.overlay for entries in window.view.block_index.values() for p in entries)
+    window.switch_reviewer("alice")
+    assert [p.span.label for p in window.view.placed.values()] == ["SPEAKER"]
+
+
+def test_merge_from_the_window(window, qtbot, tmp_path):
+    other = open_project(tmp_path / "bob.annotator.db", seed=True)
+    EditLog(other).do(AddSpan(other.document_ids()[0], "bob", 134, 149, "SPEAKER"))
+    other.close()
+    task = window.merge_paths([str(tmp_path / "bob.annotator.db")])
+    wait(qtbot, task)
+    assert "1 layer(s) added" in window.messages[-1]
+    assert ("bob",) in sqlite3.connect(window.store.path).execute("SELECT DISTINCT annotator FROM spans").fetchall()
+    close_boxes()
+    bad = tmp_path / "junk.db"
+    bad.write_bytes(b"junk" * 100)
+    task = window.merge_paths([str(bad)])
+    wait(qtbot, task, "error")
+    assert "not an Annotator project" in window.messages[-1]
+    close_boxes()
+
+
+def test_import_and_export_other_formats_from_the_window(window, qtbot, tmp_path):
+    doccano = tmp_path / "d.jsonl"
+    doccano.write_text(json.dumps({"text": "Kim Jong Un said 3 missiles.", "label": [[0, 11, "PER"], [17, 18, "NUM"]]}) + "\n",
+                       encoding="utf-8")
+    task = window.import_paths([str(doccano)])
+    wait(qtbot, task)
+    assert {"PER", "NUM"} <= set(window.label_actions)  # new labels get a toolbar entry
+    close_boxes()
+    out = tmp_path / "export.json"
+    task = window.export_to(str(out), format="label-studio", annotator="alice")
+    wait(qtbot, task)
+    tasks = json.loads(out.read_text(encoding="utf-8"))
+    assert any(t["data"]["text"] == "Kim Jong Un said 3 missiles." for t in tasks)
+    close_boxes()
