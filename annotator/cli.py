@@ -89,7 +89,7 @@ def import_(files: tuple[str, ...], db: str, fmt: str, annotator: str | None, st
     notes: list[str] = []
     items = project.read_files(files, format=fmt, annotator=reviewer, warnings_out=notes, progress=_stderr_progress("reading"))
     with project.open_project(db) as store:
-        result = store.import_items(items, strict_labels=strict_labels)
+        result = store.import_items(items, strict_labels=strict_labels, progress=_stderr_progress("storing"))
     _print_warnings(notes)
     click.echo(result.summary())
 

@@ -101,7 +101,7 @@ def import_files(
 ) -> ImportResult:
     notes: list[str] = []
     items = read_files(paths, format=format, annotator=annotator, progress=progress, warnings_out=notes)
-    result = store.import_items(items, strict_labels=strict_labels)
+    result = store.import_items(items, strict_labels=strict_labels, progress=progress)
     result.warnings = notes
     return result
 

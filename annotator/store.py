@@ -419,25 +419,28 @@ class Store:
         ).fetchall()
         return [DocumentSummary(i, t, n, s, c, bool(done)) for i, t, n, s, c, done in rows]
 
-    def _insert_document(self, doc: Document) -> tuple[str, bool]:
+    def _insert_document(self, doc: Document, position: int | None = None) -> tuple[str, bool]:
         """Insert ``doc`` unless a document with the same text exists; return (stored id, added)."""
         sha = doc.sha256
         existing = self.db.execute("SELECT id FROM documents WHERE sha256 = ?", (sha,)).fetchone()
         if existing:
             return existing[0], False
-        doc_id = doc.id
-        taken = {r[0] for r in self.db.execute("SELECT id FROM documents WHERE id = ? OR id LIKE ?", (doc_id, doc_id + "-%"))}
-        suffix = 2
-        while doc_id in taken:  # a different text under the same id: keep both, apart
+        doc_id, suffix = doc.id, 2
+        # A different text under the same id: keep both, apart (every probe uses the primary key).
+        while self.db.execute("SELECT 1 FROM documents WHERE id = ?", (doc_id,)).fetchone():
             doc_id = f"{doc.id}-{suffix}"
             suffix += 1
-        position = self.db.execute("SELECT coalesce(max(position), -1) + 1 FROM documents").fetchone()[0]
+        if position is None:
+            position = self._next_position()
         self.db.execute(
             "INSERT INTO documents (id, title, text, source, sha256, meta, position, imported_at)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             (doc_id, doc.title, doc.text, doc.source, sha, json.dumps(doc.meta, ensure_ascii=False), position, now()),
         )
         return doc_id, True
+
+    def _next_position(self) -> int:
+        return self.db.execute("SELECT coalesce(max(position), -1) + 1 FROM documents").fetchone()[0]
 
     # -- annotators and layers ---------------------------------------------------------------
 
@@ -595,6 +598,7 @@ class Store:
         *,
         strict_labels: bool = False,
         new_label_color: "Any" = None,
+        progress: "Any" = None,
     ) -> ImportResult:
         """Store documents and their layers in one transaction: all of it, or nothing.
 
@@ -623,8 +627,13 @@ class Store:
                 self._add_labels(new)
                 result.labels_added = unknown
             seen: set[str] = set()
-            for item in items:
-                doc_id, added = self._insert_document(item.document)
+            position = self._next_position()
+            labels = set(self.label_scheme().names())
+            for number, item in enumerate(items, start=1):
+                if progress is not None and (number % 200 == 0 or number == len(items)):
+                    progress(number, len(items))  # may raise to cancel: the transaction rolls back
+                doc_id, added = self._insert_document(item.document, position)
+                position += int(added)
                 if doc_id not in seen:
                     seen.add(doc_id)
                     if added:
@@ -632,27 +641,54 @@ class Store:
                     else:
                         result.documents_existing += 1
                 if item.is_layer or item.spans or item.claims:
-                    self._import_layer(doc_id, item, result)
+                    self._import_layer(doc_id, item, result, labels)
         return result
 
-    def _import_layer(self, doc_id: str, item: AnnotatedDocument, result: ImportResult) -> None:
-        self._touch_layer(doc_id, item.annotator)
+    def _import_layer(
+        self, doc_id: str, item: AnnotatedDocument, result: ImportResult, labels: set[str] | None = None
+    ) -> None:
+        """Add one reviewer's layer: spans checked here in Python, then written in bulk."""
+        annotator = item.annotator
+        self._touch_layer(doc_id, annotator)
         result.layers += 1
+        labels = labels if labels is not None else set(self.label_scheme().names())
+        length = len(item.document.text)
         existing = {
             (s, e, lab): i
             for i, s, e, lab in self.db.execute(
-                'SELECT id, start, "end", label FROM spans WHERE doc_id = ? AND annotator = ?', (doc_id, item.annotator)
+                'SELECT id, start, "end", label FROM spans WHERE doc_id = ? AND annotator = ?', (doc_id, annotator)
             )
         }
-        id_map: dict[str, int] = {}
+        stamp = now()
+        new_rows = []
         for span in item.spans:
+            problem = check_span(length, span.start, span.end, span.label)
+            if problem:
+                raise EditError(f"document {item.document.id!r}: {problem}")
+            if span.label not in labels:
+                raise EditError(f"document {item.document.id!r}: unknown label {span.label!r}")
             key = (span.start, span.end, span.label)
             if key in existing:
                 result.spans_existing += 1
-            else:
-                existing[key] = self._insert_span(doc_id, item.annotator, span.start, span.end, span.label, span.attrs)
-                result.spans_added += 1
-            id_map[str(span.id)] = existing[key]
+                continue
+            existing[key] = None  # placeholder until the row id is known
+            new_rows.append((doc_id, annotator, span.start, span.end, span.label,
+                             json.dumps(span.attrs, ensure_ascii=False) if span.attrs else "{}", stamp, stamp))
+        insert = ('INSERT INTO spans (doc_id, annotator, start, "end", label, attrs, created_at, updated_at)'
+                  " VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
+        if item.claims:
+            for row in new_rows:  # claims need the new row ids
+                existing[(row[2], row[3], row[4])] = self.db.execute(insert, row).lastrowid
+        else:
+            self.db.conn.executemany(insert, new_rows)
+        result.spans_added += len(new_rows)
+        if item.claims:
+            id_map = {str(span.id): existing[(span.start, span.end, span.label)] for span in item.spans}
+            self._import_claims(doc_id, item, id_map, result)
+        if item.done:
+            self.db.execute("UPDATE layers SET done = 1 WHERE doc_id = ? AND annotator = ?", (doc_id, annotator))
+
+    def _import_claims(self, doc_id: str, item: AnnotatedDocument, id_map: dict[str, int], result: ImportResult) -> None:
         led = {r[0]: r[1] for r in self.db.execute(
             "SELECT span_id, id FROM claims WHERE doc_id = ? AND annotator = ? AND span_id IS NOT NULL",
             (doc_id, item.annotator),
@@ -667,8 +703,6 @@ class Store:
                 result.claims_added += 1
             for member in claim.members:
                 self._attach(claim_id, id_map[str(member)])
-        if item.done:
-            self.db.execute("UPDATE layers SET done = 1 WHERE doc_id = ? AND annotator = ?", (doc_id, item.annotator))
 
     def merge_layers(self, items: list[AnnotatedDocument], *, source: str = "") -> "MergeResult":
         """Bring other reviewers' layers in, in one transaction; merging twice equals once.
