@@ -3,7 +3,7 @@
 import json
 import sqlite3
 
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication, QMessageBox, QPushButton
 
 from annotator.edits import AddSpan, EditLog
 from annotator.project import open_project
@@ -11,9 +11,11 @@ from annotator.project import open_project
 SEED0 = "000_15135173df733d2c"
 
 
-def wait(qtbot, task, signal="done"):
-    with qtbot.waitSignal(getattr(task, signal), timeout=15000):
-        pass
+def wait(qtbot, window, start):
+    """Start background work and wait for the message it ends with (done or refused)."""
+    count = len(window.messages)
+    start()
+    qtbot.waitUntil(lambda: len(window.messages) > count, timeout=15000)
 
 
 def close_boxes():
@@ -49,15 +51,13 @@ def test_merge_from_the_window(window, qtbot, tmp_path):
     other = open_project(tmp_path / "bob.annotator.db", seed=True)
     EditLog(other).do(AddSpan(other.document_ids()[0], "bob", 134, 149, "SPEAKER"))
     other.close()
-    task = window.merge_paths([str(tmp_path / "bob.annotator.db")])
-    wait(qtbot, task)
+    wait(qtbot, window, lambda: window.merge_paths([str(tmp_path / "bob.annotator.db")]))
     assert "1 layer(s) added" in window.messages[-1]
     assert ("bob",) in sqlite3.connect(window.store.path).execute("SELECT DISTINCT annotator FROM spans").fetchall()
     close_boxes()
     bad = tmp_path / "junk.db"
     bad.write_bytes(b"junk" * 100)
-    task = window.merge_paths([str(bad)])
-    wait(qtbot, task, "error")
+    wait(qtbot, window, lambda: window.merge_paths([str(bad)]))
     assert "not an Annotator project" in window.messages[-1]
     close_boxes()
 
@@ -66,13 +66,30 @@ def test_import_and_export_other_formats_from_the_window(window, qtbot, tmp_path
     doccano = tmp_path / "d.jsonl"
     doccano.write_text(json.dumps({"text": "Kim Jong Un said 3 missiles.", "label": [[0, 11, "PER"], [17, 18, "NUM"]]}) + "\n",
                        encoding="utf-8")
-    task = window.import_paths([str(doccano)])
-    wait(qtbot, task)
+    wait(qtbot, window, lambda: window.import_paths([str(doccano)]))
     assert {"PER", "NUM"} <= set(window.label_actions)  # new labels get a toolbar entry
     close_boxes()
     out = tmp_path / "export.json"
-    task = window.export_to(str(out), format="label-studio", annotator="alice")
-    wait(qtbot, task)
+    wait(qtbot, window, lambda: window.export_to(str(out), format="label-studio", annotator="alice"))
     tasks = json.loads(out.read_text(encoding="utf-8"))
     assert any(t["data"]["text"] == "Kim Jong Un said 3 missiles." for t in tasks)
+    close_boxes()
+
+
+def test_a_long_import_can_be_cancelled_and_changes_nothing(window, qtbot, tmp_path):
+    big = tmp_path / "big.jsonl"
+    with big.open("w", encoding="utf-8") as out:
+        for n in range(3000):
+            text = f"Document {n}: the ministry said {n} ships were seized."
+            out.write(json.dumps({"id": f"d{n}", "text": text, "annotator": "bob",
+                                  "spans": [{"start": 0, "end": 8, "label": "ENTITY"}]}) + "\n")
+    before = sqlite3.connect(window.store.path).execute("SELECT count(*) FROM documents").fetchone()
+    # The user presses Cancel in the progress dialog as soon as it starts.
+    def start_and_cancel():
+        task = window.import_paths([str(big)])
+        task.dialog.findChild(QPushButton).click()
+
+    wait(qtbot, window, start_and_cancel)
+    assert "cancelled" in window.messages[-1]
+    assert sqlite3.connect(window.store.path).execute("SELECT count(*) FROM documents").fetchone() == before
     close_boxes()

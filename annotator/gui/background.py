@@ -66,7 +66,10 @@ class BackgroundTask(QObject):
         self.dialog.setObjectName("progressDialog")
         self.dialog.setWindowModality(Qt.WindowModality.WindowModal)
         self.dialog.setMinimumDuration(300)
-        self.dialog.canceled.connect(self._worker.cancel_event.set)
+        self.dialog.canceled.connect(self.cancel)
+
+    def cancel(self) -> None:
+        self._worker.cancel_event.set()
 
     def start(self) -> None:
         self._thread.start()
