@@ -15,6 +15,7 @@ import click
 
 from . import formats, project
 from .errors import AnnotatorError
+from .model import GOLD
 
 
 def default_reviewer() -> str:
@@ -116,20 +117,25 @@ def _stderr_progress(what: str):
 @click.option("--db", "db", required=True, type=click.Path(dir_okay=False), help="Project file.")
 @click.option("--format", "fmt", default="jsonl", show_default=True, help=", ".join(sorted(formats.FORMATS)))
 @click.option("--annotator", default=None, help="Export only this reviewer's layer.")
+@click.option("--gold", is_flag=True, help="Export the adjudicated gold layer, with each span's provenance.")
 @click.option("-o", "--output", "out", default=None, type=click.Path(), help="Output file (default: standard output).")
-def export(db: str, fmt: str, annotator: str | None, out: str | None) -> None:
+def export(db: str, fmt: str, annotator: str | None, gold: bool, out: str | None) -> None:
     """Export layers as a dataset (one line per document and reviewer for JSONL)."""
+    if gold and annotator:
+        raise AnnotatorError("--gold and --annotator cannot be used together")
     with _open_existing(db) as store:
         if annotator is not None and annotator not in store.annotators():
             known = ", ".join(store.annotators()) or "none yet"
             raise AnnotatorError(f"no reviewer named {annotator!r} in {db} (reviewers: {known})")
+        if gold and GOLD not in store.annotators():
+            raise AnnotatorError(f"{db} has no gold layer yet: adjudicate in Review > Review disagreements")
         if out is None:
             if fmt != "jsonl":
                 raise AnnotatorError(f"the {fmt} format needs an output path: pass -o")
-            for item in store.annotated_documents(annotator=annotator):
+            for item in project.layer_items(store, annotator=annotator, gold=gold):
                 click.echo(formats.jsonl.dumps(item))
             return
-        report = project.export(store, out, format=fmt, annotator=annotator)
+        report = project.export(store, out, format=fmt, annotator=annotator, gold=gold)
     click.echo(
         f"wrote {report.documents} document(s), {report.spans} span(s), {report.claims} claim(s) to {out}",
         err=True,
@@ -144,9 +150,12 @@ def export(db: str, fmt: str, annotator: str | None, out: str | None) -> None:
 def docs(db: str, annotator: str | None, as_json: bool) -> None:
     """List the project's documents with their span and claim counts."""
     reviewer = annotator or default_reviewer()
+    from .review import review_progress
+
     with _open_existing(db) as store:
         rows = store.document_summaries(reviewer)
         layers = store.layers()
+        reviewed = {r.id: review_progress(store, r.id) for r in rows}
     by_doc: dict[str, list[dict]] = {}
     for doc_id, name, done in layers:
         by_doc.setdefault(doc_id, []).append({"annotator": name, "done": done})
@@ -155,15 +164,19 @@ def docs(db: str, annotator: str | None, as_json: bool) -> None:
             {
                 "id": r.id, "title": r.title, "length": r.length, "annotator": reviewer,
                 "spans": r.spans, "claims": r.claims, "done": r.done, "layers": by_doc.get(r.id, []),
+                "review": {"decided": reviewed[r.id][0], "total": reviewed[r.id][1],
+                           "done": reviewed[r.id][0] == reviewed[r.id][1]},
             }
             for r in rows
         ]
         click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
         return
-    click.echo(f"{'id':<28} {'spans':>6} {'claims':>6} {'done':>5}  title   (reviewer: {reviewer})")
+    click.echo(f"{'id':<28} {'spans':>6} {'claims':>6} {'done':>5} {'adjudicated':>11}  title   (reviewer: {reviewer})")
     for r in rows:
         title = r.title if len(r.title) <= 60 else r.title[:59] + "…"
-        click.echo(f"{r.id:<28} {r.spans:>6} {r.claims:>6} {'yes' if r.done else '':>5}  {title}")
+        decided, total = reviewed[r.id]
+        review = f"{decided} of {total}" if total else ""
+        click.echo(f"{r.id:<28} {r.spans:>6} {r.claims:>6} {'yes' if r.done else '':>5} {review:>11}  {title}")
 
 
 @cli.command()

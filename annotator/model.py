@@ -92,6 +92,7 @@ class Claim:
     members: tuple[str | int, ...] = ()
     note: str = ""
     id: str | int | None = None
+    attrs: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
 
 
 @dataclass

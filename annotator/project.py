@@ -106,17 +106,30 @@ def import_files(
     return result
 
 
+def layer_items(
+    store: Store, *, annotator: str | None = None, gold: bool = False, doc_ids: Iterable[str] | None = None
+) -> Iterable[AnnotatedDocument]:
+    """The layers to export: one reviewer's, every reviewer's, or the gold layer with provenance."""
+    from .model import GOLD
+
+    if gold or annotator == GOLD:
+        from .review import gold_export_items
+
+        return gold_export_items(store, doc_ids)
+    return store.annotated_documents(annotator=annotator, doc_ids=doc_ids)
+
+
 def export(
     store: Store,
     out: str | Path,
     *,
     format: str = "jsonl",
     annotator: str | None = None,
+    gold: bool = False,
     doc_ids: Iterable[str] | None = None,
 ) -> formats.WriteReport:
     module = formats.get(format)
-    items = store.annotated_documents(annotator=annotator, doc_ids=doc_ids)
-    return module.write(items, Path(out))
+    return module.write(layer_items(store, annotator=annotator, gold=gold, doc_ids=doc_ids), Path(out))
 
 
 def agreement_inputs(

@@ -22,6 +22,7 @@ from sqlite_utils.migrations import Migrations
 from .errors import EditError, StoreError
 from .model import (
     CLAIM,
+    GOLD,
     AnnotatedDocument,
     Claim,
     Document,
@@ -163,7 +164,13 @@ def m003_adjudication(db: sqlite_utils.Database) -> None:
         db.execute(statement)
 
 
-SCHEMA_VERSION = 3  # the number of migrations above; written to PRAGMA user_version
+@migrations()
+def m004_claim_attrs(db: sqlite_utils.Database) -> None:
+    # Claims carry attributes as spans do (gold claims keep their provenance there on export).
+    db.execute("ALTER TABLE claims ADD COLUMN attrs TEXT NOT NULL DEFAULT '{}'")
+
+
+SCHEMA_VERSION = 4  # the number of migrations above; written to PRAGMA user_version
 
 REQUIRED_COLUMNS = {
     "documents": {"id", "title", "text", "source", "meta", "position"},
@@ -558,12 +565,13 @@ class Store:
         return row[0], row[1], StoredClaim(claim_id, row[2], members, row[3])
 
     def _insert_claim(
-        self, doc_id: str, annotator: str, span_id: int | None, note: str = "", claim_id: int | None = None
+        self, doc_id: str, annotator: str, span_id: int | None, note: str = "", claim_id: int | None = None,
+        attrs: dict[str, Any] | None = None,
     ) -> int:
         self._touch_layer(doc_id, annotator)
         cursor = self.db.execute(
-            "INSERT INTO claims (id, doc_id, annotator, span_id, note, created_at) VALUES (?, ?, ?, ?, ?, ?)",
-            (claim_id, doc_id, annotator, span_id, note, now()),
+            "INSERT INTO claims (id, doc_id, annotator, span_id, note, created_at, attrs) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (claim_id, doc_id, annotator, span_id, note, now(), json.dumps(attrs or {}, ensure_ascii=False)),
         )
         return cursor.lastrowid
 
@@ -676,17 +684,31 @@ class Store:
                              json.dumps(span.attrs, ensure_ascii=False) if span.attrs else "{}", stamp, stamp))
         insert = ('INSERT INTO spans (doc_id, annotator, start, "end", label, attrs, created_at, updated_at)'
                   " VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
-        if item.claims:
-            for row in new_rows:  # claims need the new row ids
+        if item.claims or annotator == GOLD:
+            for row in new_rows:  # claims and gold provenance need the new row ids
                 existing[(row[2], row[3], row[4])] = self.db.execute(insert, row).lastrowid
         else:
             self.db.conn.executemany(insert, new_rows)
         result.spans_added += len(new_rows)
-        if item.claims:
+        if item.claims or annotator == GOLD:
             id_map = {str(span.id): existing[(span.start, span.end, span.label)] for span in item.spans}
+            if annotator == GOLD:
+                self._import_gold_provenance(item, id_map)
             self._import_claims(doc_id, item, id_map, result)
         if item.done:
             self.db.execute("UPDATE layers SET done = 1 WHERE doc_id = ? AND annotator = ?", (doc_id, annotator))
+
+    def _import_gold_provenance(self, item: AnnotatedDocument, id_map: dict[str, int]) -> None:
+        """Exported gold carries its provenance in attrs; put it back where adjudication keeps it."""
+        for span in item.spans:
+            a = span.attrs
+            if a.get("decision") in ("unanimous", "adjudicated", "edited"):
+                self.db.execute(
+                    "INSERT OR IGNORE INTO gold_provenance (span_id, sources, decision, decided_by, decided_at)"
+                    " VALUES (?, ?, ?, ?, ?)",
+                    (id_map[str(span.id)], json.dumps(a.get("sources") or []), a["decision"],
+                     str(a.get("decided_by", "")), str(a.get("decided_at", ""))),
+                )
 
     def _import_claims(self, doc_id: str, item: AnnotatedDocument, id_map: dict[str, int], result: ImportResult) -> None:
         led = {r[0]: r[1] for r in self.db.execute(
@@ -697,12 +719,20 @@ class Store:
             statement = id_map.get(str(claim.span)) if claim.span is not None else None
             claim_id = led.get(statement) if statement is not None else None
             if claim_id is None:
-                claim_id = self._insert_claim(doc_id, item.annotator, statement, claim.note)
+                claim_id = self._insert_claim(doc_id, item.annotator, statement, claim.note, attrs=claim.attrs)
                 if statement is not None:
                     led[statement] = claim_id
                 result.claims_added += 1
             for member in claim.members:
                 self._attach(claim_id, id_map[str(member)])
+            a = claim.attrs
+            if item.annotator == GOLD and a.get("decision") in ("unanimous", "adjudicated", "edited"):
+                self.db.execute(
+                    "INSERT OR IGNORE INTO gold_claim_provenance (claim_id, sources, decision, decided_by, decided_at)"
+                    " VALUES (?, ?, ?, ?, ?)",
+                    (claim_id, json.dumps(a.get("sources") or []), a["decision"],
+                     str(a.get("decided_by", "")), str(a.get("decided_at", ""))),
+                )
 
     def merge_layers(self, items: list[AnnotatedDocument], *, source: str = "") -> "MergeResult":
         """Bring other reviewers' layers in, in one transaction; merging twice equals once.
@@ -785,7 +815,7 @@ class Store:
         for row in self.db.execute(span_sql + ' ORDER BY doc_id, annotator, start, "end", label, id', params):
             spans_by_layer[(row[0], row[1])].append(row[2:])
         claims_by_layer: dict[tuple[str, str], list[tuple]] = defaultdict(list)
-        for row in self.db.execute("SELECT doc_id, annotator, id, span_id, note FROM claims ORDER BY id"):
+        for row in self.db.execute("SELECT doc_id, annotator, id, span_id, note, attrs FROM claims ORDER BY id"):
             claims_by_layer[(row[0], row[1])].append(row[2:])
         members: dict[int, list[int]] = defaultdict(list)
         for claim_id, span_id in self.db.execute("SELECT claim_id, span_id FROM claim_members"):
@@ -815,8 +845,9 @@ class Store:
                     span=local.get(span_id),
                     members=tuple(local[m] for m in sorted(members.get(claim_id, ()), key=position.__getitem__)),
                     note=note,
+                    attrs=json.loads(attrs),
                 )
-                for n, (claim_id, span_id, note) in enumerate(claim_rows, start=1)
+                for n, (claim_id, span_id, note, attrs) in enumerate(claim_rows, start=1)
             ]
             yield AnnotatedDocument(current_doc, layer_annotator, spans, claims, done)
 

@@ -94,12 +94,18 @@ def child_env(**extra: str) -> dict[str, str]:
     return env
 
 
-def run_child(code: str, **env: str) -> dict:
+# Linux carries ru_maxrss across exec(): a child spawned by this (large) process starts with our
+# peak RSS as its own. A tiny launcher in between gives the measured child a small starting point.
+LAUNCHER = "import subprocess, sys; sys.exit(subprocess.run([sys.executable, '-c', sys.argv[1]]).returncode)"
+
+
+def run_child(code: str, *, via_launcher: bool = False, **env: str) -> dict:
     """Run ``code`` in a fresh interpreter; it prints one JSON line last. ``BENCH_T0`` is the
     parent's CLOCK_MONOTONIC just before the spawn (the same clock in both processes on Linux)."""
     env_all = child_env(**env)
+    command = [sys.executable, "-S", "-c", LAUNCHER, code] if via_launcher else [sys.executable, "-c", code]
     env_all["BENCH_T0"] = repr(time.monotonic())
-    proc = subprocess.run([sys.executable, "-c", code], env=env_all, cwd=str(ROOT), capture_output=True, text=True)
+    proc = subprocess.run(command, env=env_all, cwd=str(ROOT), capture_output=True, text=True)
     if proc.returncode != 0:
         raise RuntimeError(f"child failed ({proc.returncode}):\n{proc.stderr[-3000:]}")
     return json.loads(proc.stdout.strip().splitlines()[-1])
@@ -153,7 +159,11 @@ for _ in range(3):
     QApplication.processEvents()
 window.view.viewport().repaint()
 assert window.session.doc_id == os.environ["BENCH_DOC"]
-print(json.dumps({"rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+def _hwm():
+    for line in open("/proc/self/status"):
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+print(json.dumps({"rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, "hwm_mb": _hwm()}))
 """
 
 RSS_BARE = r"""
@@ -174,7 +184,11 @@ edit.setPlainText(open(os.environ["BENCH_TEXT"], encoding="utf-8").read())
 for _ in range(3):
     QApplication.processEvents()
 edit.viewport().repaint()
-print(json.dumps({"rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+def _hwm():
+    for line in open("/proc/self/status"):
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+print(json.dumps({"rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, "hwm_mb": _hwm()}))
 """
 
 
@@ -602,8 +616,12 @@ def run_all(args, tmp: Path) -> dict:
             log("  peak RSS in fresh processes...")
             text_file = tmp / "big5.txt"
             text_file.write_text(text5, encoding="utf-8")
-            rss = [run_child(RSS_APP, BENCH_DB=str(path5), BENCH_DOC=big)["rss_mb"] for _ in range(1 if quick else 3)]
-            rss_bare = [run_child(RSS_BARE, BENCH_TEXT=str(text_file))["rss_mb"] for _ in range(1 if quick else 3)]
+            app_runs = [run_child(RSS_APP, via_launcher=True, BENCH_DB=str(path5), BENCH_DOC=big) for _ in range(1 if quick else 3)]
+            bare_runs = [run_child(RSS_BARE, via_launcher=True, BENCH_TEXT=str(text_file)) for _ in range(1 if quick else 3)]
+            log(f"  ru_maxrss / VmHWM (MB): app {[(round(r['rss_mb']), round(r['hwm_mb'])) for r in app_runs]}, "
+                f"bare {[(round(r['rss_mb']), round(r['hwm_mb'])) for r in bare_runs]}")
+            rss = [r["rss_mb"] for r in app_runs]
+            rss_bare = [r["rss_mb"] for r in bare_runs]
             results["open_5mb_50k_rss_mb"], results["open_5mb_50k_rss_mb_baseline"] = median(rss), median(rss_bare)
         if want("open_5mb_50k_s"):
             log("  opening...")

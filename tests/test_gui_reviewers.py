@@ -93,3 +93,26 @@ def test_a_long_import_can_be_cancelled_and_changes_nothing(window, qtbot, tmp_p
     assert "cancelled" in window.messages[-1]
     assert sqlite3.connect(window.store.path).execute("SELECT count(*) FROM documents").fetchone() == before
     close_boxes()
+
+
+def test_review_and_agreement_open_from_the_menus(window, qtbot, tmp_path):
+    assert window.open_review() is None  # one reviewer only: nothing to review yet
+    assert "two reviewers" in window.messages[-1]
+    other = open_project(tmp_path / "bob.annotator.db", seed=True)
+    EditLog(other).do(AddSpan(other.document_ids()[0], "bob", 134, 149, "SPEAKER"))
+    other.close()
+    start = window.view.text.index("Hwang Joon-kook")
+    window.view.select_cp(start, start + 15)
+    window.apply_label("SPEAKER")
+    wait(qtbot, window, lambda: window.merge_paths([str(tmp_path / "bob.annotator.db")]))
+    close_boxes()
+    review = window.open_review()
+    qtbot.addWidget(review)
+    assert review.isVisible()
+    gold = sqlite3.connect(window.store.path).execute(
+        "SELECT start, \"end\", label FROM spans WHERE annotator = 'gold'").fetchall()
+    assert gold == [(start, start + 15, "SPEAKER")]  # the agreed item went to gold automatically
+    review.close()
+    agreement = window.show_agreement()
+    assert agreement.objectName() == "agreementWindow" and agreement.isVisible()
+    agreement.close()

@@ -141,12 +141,16 @@ def parse_object(obj: Any, *, default_annotator: str) -> AnnotatedDocument:
         note = raw.get("note") or ""
         if not isinstance(note, str):
             raise ValueError(f"{where}: 'note' must be a string")
+        claim_attrs = raw.get("attrs") or {}
+        if not isinstance(claim_attrs, dict):
+            raise ValueError(f"{where}: 'attrs' must be an object")
         claims.append(
             Claim(
                 id=claim_id,
                 span=None if statement is None else str(statement),
                 members=tuple(str(m) for m in members),
                 note=note,
+                attrs=claim_attrs,
             )
         )
     done = obj.get("done", False)
@@ -178,18 +182,22 @@ def to_object(item: AnnotatedDocument) -> dict[str, Any]:
         "meta": doc.meta,
         "annotator": item.annotator,
         "spans": spans,
-        "claims": [
-            {
-                "id": str(claim.id),
-                "span": None if claim.span is None else str(claim.span),
-                "members": [str(m) for m in claim.members],
-                "note": claim.note,
-            }
-            for claim in item.claims
-        ],
+        "claims": [_claim_object(claim) for claim in item.claims],
     }
     if item.done:
         obj["done"] = True
+    return obj
+
+
+def _claim_object(claim: Claim) -> dict[str, Any]:
+    obj: dict[str, Any] = {
+        "id": str(claim.id),
+        "span": None if claim.span is None else str(claim.span),
+        "members": [str(m) for m in claim.members],
+        "note": claim.note,
+    }
+    if claim.attrs:  # gold provenance; absent for ordinary claims, so their lines stay as they were
+        obj["attrs"] = claim.attrs
     return obj
 
 

@@ -9,6 +9,7 @@ undefined (``None``) reads "n/a" on grey, never 0 or 1.
 
 from __future__ import annotations
 
+import itertools
 import json
 import threading
 import time
@@ -17,7 +18,9 @@ from pathlib import Path
 
 from PySide6.QtCore import (
     QAbstractTableModel,
+    QCoreApplication,
     QModelIndex,
+    QObject,
     QPersistentModelIndex,
     Qt,
     QThread,
@@ -151,8 +154,8 @@ class _AgreementThread(QThread):
     failed = Signal(int, str)
     ended = Signal(int)  # last thing run() does, after one of the three above
 
-    def __init__(self, store_path: Path, request: Request, run: int, parent: QWidget):
-        super().__init__(parent)
+    def __init__(self, store_path: Path, request: Request, run: int):
+        super().__init__()  # no parent: the window may be destroyed before the thread ends
         self.store_path = store_path
         self.request = request
         self.run_number = run
@@ -197,6 +200,51 @@ class _AgreementThread(QThread):
             self.succeeded.emit(run, report)
         finally:
             self.ended.emit(run)
+
+
+_run_numbers = itertools.count(1)
+
+
+class _Reaper(QObject):
+    """Holds every worker thread until it has ended, whatever becomes of the window that started
+    it (a QThread destroyed while running aborts the process), and stops them all when the
+    application quits."""
+
+    def __init__(self) -> None:
+        app = QCoreApplication.instance()
+        super().__init__(app)
+        self._threads: dict[int, _AgreementThread] = {}
+        app.aboutToQuit.connect(self.stop_all)
+
+    def keep(self, thread: _AgreementThread) -> None:
+        self._threads[thread.run_number] = thread
+        thread.ended.connect(self._release)
+
+    @Slot(int)
+    def _release(self, run: int) -> None:
+        # Every signal the thread emitted was posted before "ended", so all have been delivered.
+        thread = self._threads.pop(run, None)
+        if thread is not None:
+            thread.wait()  # run() has returned; this only lets the thread wind down
+
+    @Slot()
+    def stop_all(self) -> None:
+        for thread in self._threads.values():
+            thread.cancel()
+        for thread in self._threads.values():
+            thread.wait()
+        self._threads.clear()
+
+
+_reaper: _Reaper | None = None
+
+
+def _start(thread: _AgreementThread) -> None:
+    global _reaper
+    if _reaper is None:
+        _reaper = _Reaper()
+    _reaper.keep(thread)
+    thread.start()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -379,8 +427,10 @@ class AgreementWindow(QDialog):
         self.messages: list[str] = []  # every status and error shown, newest last
         self._titles: dict[str, str] = {}
         self._run = 0  # number of the latest run; older runs' results are ignored
-        self._threads: dict[int, _AgreementThread] = {}
-        self._started = False
+        self._threads: dict[int, _AgreementThread] = {}  # runs not yet ended
+        threads = self._threads  # not self: the window is being destroyed when this runs
+        self.destroyed.connect(lambda *_: [thread.cancel() for thread in list(threads.values())])
+        self._started = False  # a computation has been asked for since the window was made
         self._build()
         self._restore_layout()
         self.reload_choices()
@@ -455,6 +505,9 @@ class AgreementWindow(QDialog):
         self.results_splitter.setObjectName("agreementResultsSplitter")
         self.results_splitter.addWidget(top)
         self.results_splitter.addWidget(boxed("Documents, worst first (double-click to open)", self.document_table))
+        top.setStretchFactor(0, 2)
+        top.setStretchFactor(1, 3)
+        top.setSizes([300, 480])
         self._top_splitter = top
 
         results = QWidget(self)
@@ -557,9 +610,9 @@ class AgreementWindow(QDialog):
         self._started = True
         for thread in self._threads.values():
             thread.cancel()
-        self._run += 1
+        self._run = next(_run_numbers)
         request = self.request()
-        thread = _AgreementThread(self.store_path, request, self._run, self)
+        thread = _AgreementThread(self.store_path, request, self._run)
         thread.progressed.connect(self._on_progress)
         thread.succeeded.connect(self._on_succeeded)
         thread.was_cancelled.connect(self._on_cancelled)
@@ -569,7 +622,7 @@ class AgreementWindow(QDialog):
         self.progress_bar.setRange(0, 0)  # busy until the layers are loaded
         self._set_busy(True)
         self._status("Computing…")
-        thread.start()
+        _start(thread)
 
     @Slot()
     def cancel(self) -> None:
@@ -626,19 +679,15 @@ class AgreementWindow(QDialog):
 
     @Slot(int)
     def _reap(self, run: int) -> None:
-        thread = self._threads.pop(run, None)
-        if thread is not None:
-            thread.wait()  # run() has returned; this only lets the thread wind down
-            thread.deleteLater()
+        self._threads.pop(run, None)  # the reaper keeps the thread object until it has stopped
 
     def _stop_all(self) -> None:
-        """Cancel every run and wait for it: no thread may outlive the window."""
+        """Cancel every run and wait for it (a moment: the work stops at the next document)."""
         for thread in list(self._threads.values()):
             thread.cancel()
-        for run, thread in list(self._threads.items()):
+        for thread in list(self._threads.values()):
             thread.wait()
-            self._threads.pop(run, None)
-            thread.deleteLater()
+        self._threads.clear()
         if self.progress_bar.isVisible():
             self._set_busy(False)
 
@@ -651,8 +700,10 @@ class AgreementWindow(QDialog):
         self.overall_label.setText(
             f"Overall: span F1 exact {fmt_mean_sd(report.f1_exact_mean, report.f1_exact_sd)}"
             f" · F1 overlap {fmt(report.f1_overlap_mean)}"
-            f" · Krippendorff's α_U {fmt(report.alpha_u)} (over the {report.alpha_u_documents}"
-            f" document(s) every chosen reviewer annotated)"
+            f" · Krippendorff's α_U {fmt(report.alpha_u)}"
+        )
+        self.overall_label.setToolTip(
+            f"α_U is computed over the {report.alpha_u_documents} document(s) that every chosen reviewer annotated"
         )
 
     def _fill_matrix(self, report: AgreementReport) -> None:
@@ -761,8 +812,11 @@ class AgreementWindow(QDialog):
 
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802
         super().showEvent(event)
-        if not self._started:  # once, on open, with everything checked
-            self.compute()
+        if event.spontaneous():  # restored from minimised: nothing new to compute
+            return
+        if self._started:  # opened again after being closed: the project may have changed
+            self.reload_choices()
+        self.compute()  # on open, with everything (or what was checked before) chosen
 
     def done(self, result: int) -> None:
         # Closing (the Close button, Escape, the title bar) ends any computation.

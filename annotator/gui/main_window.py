@@ -149,6 +149,13 @@ class MainWindow(QMainWindow):
         documents_menu.addAction(self._action("Next document", lambda: self.step_document(1), ["Ctrl+PgDown"]))
         documents_menu.addAction(self._action("Previous document", lambda: self.step_document(-1), ["Ctrl+PgUp"]))
 
+        self.review_menu = bar.addMenu("&Review")
+        self.review_menu.addAction(self._action("Review &disagreements…", self.open_review, ["Ctrl+R"],
+                                                "Walk through where reviewers disagree and build the gold layer"))
+        self.agreement_action = self._action("&Agreement…", self.show_agreement, ["Ctrl+Shift+G"],
+                                             "How far the reviewers agree: by pair, label and document")
+        self.review_menu.addAction(self.agreement_action)
+
         help_menu = bar.addMenu("&Help")
         help_menu.addAction(self._action("&Keyboard shortcuts", self._show_shortcuts, ["F1"]))
 
@@ -212,6 +219,8 @@ class MainWindow(QMainWindow):
         if self.session.doc_id:
             self.settings.set_last_document(self.store.path, self.session.doc_id)
         self.settings.sync()
+        if getattr(self, "agreement_window", None) is not None:
+            self.agreement_window.close()  # stops its worker thread so the app can quit
         super().closeEvent(event)
 
     # -- documents ---------------------------------------------------------------------------
@@ -481,6 +490,44 @@ class MainWindow(QMainWindow):
             self.claim_label.setText(f"Current claim: {number}")
         else:
             self.claim_label.setText("No current claim")
+
+    # -- review ------------------------------------------------------------------------------
+
+    def open_review(self):
+        """The adjudication view for the open document; the lead is the current reviewer."""
+        from .review_window import ReviewWindow
+
+        if self.session.doc_id is None:
+            return None
+        reviewers = {a for _d, a, _done in self.store.layers(self.session.doc_id) if a != GOLD}
+        if len(reviewers) < 2:
+            self.show_status("Reviewing needs at least two reviewers' layers on this document (File > Merge reviewer files).")
+            return None
+        window = ReviewWindow(self.store, self.session.doc_id, self.session.reviewer, self,
+                              auto_accept=self.settings.auto_accept)
+        window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        window.changed.connect(lambda _doc: self.reload_documents())
+        window.auto_accept_changed.connect(self.settings.set_auto_accept)
+        window.show()
+        return window
+
+    def show_agreement(self):
+        from .agreement_window import AgreementWindow
+
+        window = getattr(self, "agreement_window", None)
+        if window is None:
+            window = AgreementWindow(self.store.path, self, settings=self.settings)
+            window.document_activated.connect(self._open_from_agreement)
+            self.agreement_window = window
+        window.show()  # computes on every opening
+        window.raise_()
+        window.activateWindow()
+        return window
+
+    def _open_from_agreement(self, doc_id: str) -> None:
+        self.open_document(doc_id)
+        self.raise_()
+        self.activateWindow()
 
     # -- messages ----------------------------------------------------------------------------
 

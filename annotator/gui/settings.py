@@ -44,6 +44,14 @@ class Settings:
         self._qs.setValue("reviewer/name", name)
         self._qs.sync()
 
+    @property
+    def auto_accept(self) -> bool:
+        """Accept items all reviewers agree on when a document is first reviewed."""
+        return self._get("review/auto_accept", "true", str).lower() != "false"
+
+    def set_auto_accept(self, value: bool) -> None:
+        self._qs.setValue("review/auto_accept", "true" if value else "false")
+
     def last_document(self, project: Path) -> str:
         return self._get(f"documents/{_key(project)}", "", str)
 
