@@ -145,6 +145,6 @@ def agreement_inputs(
             continue
         layers.setdefault(doc_id, {})[annotator] = store.spans(doc_id, annotator)
     lengths = {
-        doc_id: n for doc_id, n in store.db.execute("SELECT id, length(text) FROM documents") if doc_id in layers
+        doc_id: n for doc_id, n in store.db.execute("SELECT id, length FROM documents") if doc_id in layers
     }
     return layers, lengths

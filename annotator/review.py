@@ -621,7 +621,7 @@ class GoldSwap:
 
 
 def _limits(store: Store, doc_id: str) -> tuple[int, set[str]]:
-    length = store.db.execute("SELECT length(text) FROM documents WHERE id = ?", (doc_id,)).fetchone()
+    length = store.db.execute("SELECT length FROM documents WHERE id = ?", (doc_id,)).fetchone()
     if length is None:
         raise EditError(f"no document with id {doc_id!r} in the project")
     return length[0], {r[0] for r in store.db.execute("SELECT name FROM labels")}

@@ -170,7 +170,32 @@ def m004_claim_attrs(db: sqlite_utils.Database) -> None:
     db.execute("ALTER TABLE claims ADD COLUMN attrs TEXT NOT NULL DEFAULT '{}'")
 
 
-SCHEMA_VERSION = 4  # the number of migrations above; written to PRAGMA user_version
+@migrations()
+def m005_document_length(db: sqlite_utils.Database) -> None:
+    # The text never changes, so its length (code points) is stored once: checking a span's end
+    # no longer reads a whole (possibly megabytes long) text on every insert.
+    db.execute("ALTER TABLE documents ADD COLUMN length INTEGER NOT NULL DEFAULT 0")
+    db.execute("UPDATE documents SET length = length(text)")
+    for name in ("spans_end_in_text_insert", "spans_end_in_text_update"):
+        db.execute(f"DROP TRIGGER {name}")
+    db.execute(
+        """CREATE TRIGGER spans_end_in_text_insert BEFORE INSERT ON spans
+           WHEN NEW."end" > (SELECT length FROM documents WHERE id = NEW.doc_id)
+           BEGIN SELECT RAISE(ABORT, 'span end is beyond the end of the document text'); END"""
+    )
+    db.execute(
+        """CREATE TRIGGER spans_end_in_text_update BEFORE UPDATE OF start, "end" ON spans
+           WHEN NEW."end" > (SELECT length FROM documents WHERE id = NEW.doc_id)
+           BEGIN SELECT RAISE(ABORT, 'span end is beyond the end of the document text'); END"""
+    )
+    db.execute(
+        """CREATE TRIGGER documents_length_matches_text BEFORE INSERT ON documents
+           WHEN NEW.length != length(NEW.text)
+           BEGIN SELECT RAISE(ABORT, 'document length does not match its text'); END"""
+    )
+
+
+SCHEMA_VERSION = 5  # the number of migrations above; written to PRAGMA user_version
 
 REQUIRED_COLUMNS = {
     "documents": {"id", "title", "text", "source", "meta", "position"},
@@ -287,6 +312,10 @@ def check_file_kind(path: Path, *, create: bool) -> None:
         raise StoreError(f"{path}: cannot read the project file ({exc.strerror})") from None
     if header and header != SQLITE_HEADER:
         raise StoreError(f"{path}: is not an Annotator project (not a SQLite database)")
+
+
+def _attrs(stored: str) -> dict[str, Any]:
+    return {} if stored == "{}" else json.loads(stored)  # most spans have none: skip the parser
 
 
 def _layer_key(item: AnnotatedDocument) -> tuple:
@@ -417,7 +446,7 @@ class Store:
 
     def document_summaries(self, annotator: str) -> list[DocumentSummary]:
         rows = self.db.execute(
-            """SELECT d.id, d.title, length(d.text),
+            """SELECT d.id, d.title, d.length,
                       (SELECT count(*) FROM spans s WHERE s.doc_id = d.id AND s.annotator = :a),
                       (SELECT count(*) FROM claims c WHERE c.doc_id = d.id AND c.annotator = :a),
                       coalesce((SELECT done FROM layers l WHERE l.doc_id = d.id AND l.annotator = :a), 0)
@@ -440,9 +469,10 @@ class Store:
         if position is None:
             position = self._next_position()
         self.db.execute(
-            "INSERT INTO documents (id, title, text, source, sha256, meta, position, imported_at)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            (doc_id, doc.title, doc.text, doc.source, sha, json.dumps(doc.meta, ensure_ascii=False), position, now()),
+            "INSERT INTO documents (id, title, text, source, sha256, meta, position, imported_at, length)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (doc_id, doc.title, doc.text, doc.source, sha, json.dumps(doc.meta, ensure_ascii=False), position, now(),
+             len(doc.text)),
         )
         return doc_id, True
 
@@ -489,7 +519,7 @@ class Store:
             ' ORDER BY start, "end" DESC, id',
             (doc_id, annotator),
         ).fetchall()
-        return [Span(start=s, end=e, label=lab, id=i, attrs=json.loads(a)) for i, s, e, lab, a in rows]
+        return [Span(start=s, end=e, label=lab, id=i, attrs=_attrs(a)) for i, s, e, lab, a in rows]
 
     def span(self, span_id: int) -> tuple[str, str, Span]:
         row = self.db.execute(
@@ -501,7 +531,7 @@ class Store:
         return d, a, Span(start=s, end=e, label=lab, id=i, attrs=json.loads(attrs))
 
     def _check_new_span(self, doc_id: str, start: int, end: int, label: str) -> None:
-        length = self.db.execute("SELECT length(text) FROM documents WHERE id = ?", (doc_id,)).fetchone()
+        length = self.db.execute("SELECT length FROM documents WHERE id = ?", (doc_id,)).fetchone()
         if length is None:
             raise EditError(f"no document with id {doc_id!r} in the project")
         problem = check_span(length[0], start, end, label)
@@ -832,7 +862,7 @@ class Store:
             rows = spans_by_layer.get((doc_id, layer_annotator), [])
             local = {row_id: f"s{n}" for n, (row_id, *_rest) in enumerate(rows, start=1)}
             spans = [
-                Span(start=s, end=e, label=lab, id=local[i], attrs=json.loads(a)) for i, s, e, lab, a in rows
+                Span(start=s, end=e, label=lab, id=local[i], attrs=_attrs(a)) for i, s, e, lab, a in rows
             ]
             position = {row_id: n for n, row_id in enumerate(local)}
             claim_rows = sorted(
