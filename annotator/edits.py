@@ -21,6 +21,11 @@ class Edit(Protocol):
     @property
     def description(self) -> str: ...
 
+    @property
+    def touched_spans(self) -> frozenset[int]:
+        """Spans whose rows this edit adds, changes or removes (claims aside), for the view."""
+        ...
+
     def apply(self, store: Store) -> "Edit": ...
 
 
@@ -63,6 +68,8 @@ class AddSpan:
     def description(self) -> str:
         return f"add {self.label} span" if not self.new_claim else "add claim"
 
+    touched_spans = frozenset()  # the new id is only known afterwards: its inverse names it
+
     def apply(self, store: Store) -> "RemoveSpan":
         with store.atomic():
             span_id = store._insert_span(self.doc_id, self.annotator, self.start, self.end, self.label)
@@ -85,6 +92,10 @@ class RemoveSpan:
     def description(self) -> str:
         return f"delete {self.label or 'span'}"
 
+    @property
+    def touched_spans(self) -> frozenset[int]:
+        return frozenset({self.span_id})
+
     def apply(self, store: Store) -> "RestoreSpan":
         with store.atomic():
             row = _snapshot(store, self.span_id)
@@ -100,6 +111,10 @@ class RestoreSpan:
     @property
     def description(self) -> str:
         return f"restore {self.row.label}"
+
+    @property
+    def touched_spans(self) -> frozenset[int]:
+        return frozenset({self.row.id})
 
     def apply(self, store: Store) -> RemoveSpan:
         row = self.row
@@ -140,6 +155,10 @@ class Relabel:
     def description(self) -> str:
         return f"relabel as {self.label}"
 
+    @property
+    def touched_spans(self) -> frozenset[int]:
+        return frozenset({self.span_id})
+
     def apply(self, store: Store) -> "Relabel":
         with store.atomic():
             doc_id, annotator, span = store.span(self.span_id)
@@ -163,6 +182,8 @@ class Attach:
     def description(self) -> str:
         return "attach span to claim"
 
+    touched_spans = frozenset()
+
     def apply(self, store: Store) -> "Detach":
         with store.atomic():
             store._attach(self.claim_id, self.span_id)
@@ -179,6 +200,8 @@ class Detach:
     def description(self) -> str:
         return "detach span from claim"
 
+    touched_spans = frozenset()
+
     def apply(self, store: Store) -> Attach:
         with store.atomic():
             store._detach(self.claim_id, self.span_id)
@@ -194,6 +217,8 @@ class SetNote:
     @property
     def description(self) -> str:
         return "edit claim note"
+
+    touched_spans = frozenset()
 
     def apply(self, store: Store) -> "SetNote":
         with store.atomic():

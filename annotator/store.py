@@ -444,14 +444,15 @@ class Store:
     def document_ids(self) -> list[str]:
         return [r[0] for r in self.db.execute("SELECT id FROM documents ORDER BY position")]
 
-    def document_summaries(self, annotator: str) -> list[DocumentSummary]:
+    def document_summaries(self, annotator: str, doc_id: str | None = None) -> list[DocumentSummary]:
+        """Counts per document for one reviewer: every document, or just ``doc_id``."""
         rows = self.db.execute(
             """SELECT d.id, d.title, d.length,
                       (SELECT count(*) FROM spans s WHERE s.doc_id = d.id AND s.annotator = :a),
                       (SELECT count(*) FROM claims c WHERE c.doc_id = d.id AND c.annotator = :a),
                       coalesce((SELECT done FROM layers l WHERE l.doc_id = d.id AND l.annotator = :a), 0)
-               FROM documents d ORDER BY d.position""",
-            {"a": annotator},
+               FROM documents d WHERE :d IS NULL OR d.id = :d ORDER BY d.position""",
+            {"a": annotator, "d": doc_id},
         ).fetchall()
         return [DocumentSummary(i, t, n, s, c, bool(done)) for i, t, n, s, c, done in rows]
 
@@ -520,6 +521,10 @@ class Store:
             (doc_id, annotator),
         ).fetchall()
         return [Span(start=s, end=e, label=lab, id=i, attrs=_attrs(a)) for i, s, e, lab, a in rows]
+
+    def span_or_none(self, span_id: int) -> Span | None:
+        row = self.db.execute('SELECT id, start, "end", label, attrs FROM spans WHERE id = ?', (span_id,)).fetchone()
+        return None if row is None else Span(start=row[1], end=row[2], label=row[3], id=row[0], attrs=_attrs(row[4]))
 
     def span(self, span_id: int) -> tuple[str, str, Span]:
         row = self.db.execute(

@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QApplication, QInputDialog
 from annotator.gui.app import ask_reviewer, open_window
 from annotator.gui.documents_model import DocumentsModel
 from annotator.gui.settings import Settings
-from annotator.model import AnnotatedDocument, Document
+from annotator.model import AnnotatedDocument, Document, Span
 from annotator.offsets import trim_whitespace
 
 from .strategies import text_and_range
@@ -129,3 +129,52 @@ def test_article_text_is_shown_as_plain_text_never_html(window):
     window.reload_documents()
     window.open_document("h")
     assert window.view.toPlainText() == html
+
+
+def _shown(view):
+    return sorted((p.span.start, p.span.end, p.span.label) for p in view.placed.values())
+
+
+def test_incremental_updates_match_the_store(window, qtbot):
+    store, view, doc = window.store, window.view, window.session.doc_id
+    text = view.text
+    for words, label in [("Hwang Joon-kook", "SPEAKER"), ("South Korea", "ENTITY"), ("40%", "FIGURE")]:
+        start = text.index(words)
+        view.select_cp(start, start + len(words))
+        window.apply_label(label)
+    window.apply_label("ENTITY")  # relabel the selected FIGURE
+    window.delete_selected_span()
+    for _ in range(3):
+        window.undo_action.trigger()
+    window.redo_action.trigger()
+    expected = sorted((s.start, s.end, s.label) for s in store.spans(doc, "alice"))
+    assert _shown(view) == expected
+    for placed in view.placed.values():  # each span is indexed under exactly the blocks it covers
+        for number in range(placed.first_block, placed.last_block + 1):
+            assert any(p is placed for p in view.block_index[number])
+    indexed = {id(p) for entries in view.block_index.values() for p in entries}
+    assert indexed == {id(p) for p in view.placed.values()}
+
+
+def test_only_blocks_on_screen_are_formatted(window, qtbot):
+    paragraphs = [f"Paragraph {n}: the minister said {n} ships were seized." for n in range(3000)]
+    text = "\n".join(paragraphs)
+    store = window.store
+    spans = []
+    offset = 0
+    for paragraph in paragraphs:
+        spans.append(Span(offset, offset + 9, "ENTITY"))
+        offset += len(paragraph) + 1
+    store.import_items([AnnotatedDocument(Document(id="long", title="long", text=text), "alice", spans=spans)])
+    window.reload_documents()
+    window.open_document("long")
+    qtbot.wait(10)
+    view = window.view
+    assert len(view.placed) == 3000
+    assert view.highlighter.blocks_highlighted < 200  # not 3000
+    last = view.document().lastBlock()
+    assert not last.layout().formats()
+    view.verticalScrollBar().setValue(view.verticalScrollBar().maximum())
+    qtbot.waitUntil(lambda: bool(view.document().lastBlock().layout().formats()))
+    [fmt] = [r for r in view.document().lastBlock().layout().formats() if r.start == 0]
+    assert fmt.length == 9

@@ -426,13 +426,16 @@ class MainWindow(QMainWindow):
 
     # -- reactions ---------------------------------------------------------------------------
 
-    def _on_changed(self, doc_id: str) -> None:
-        summary = next((r for r in self.store.document_summaries(self.session.reviewer) if r.id == doc_id), None)
+    def _on_changed(self, doc_id: str, touched) -> None:
+        summary = next(iter(self.store.document_summaries(self.session.reviewer, doc_id)), None)
         if summary is not None:
             self.documents.update(summary)
         if doc_id != self.session.doc_id:
             return
-        self.view.set_spans(self.store.spans(doc_id, self.session.reviewer), self._overlay_spans(doc_id))
+        if touched is None:
+            self.view.set_spans(self.store.spans(doc_id, self.session.reviewer), self._overlay_spans(doc_id))
+        elif touched:
+            self.view.update_spans({span_id: self.store.span_or_none(span_id) for span_id in touched})
         self._refresh_panel()
         self.done_action.setChecked(bool(summary and summary.done))
         self._update_status()

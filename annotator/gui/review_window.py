@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import html
 import re
+from bisect import bisect_right
 from collections import defaultdict
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QRectF, Qt, QTimer, Signal
@@ -145,6 +146,8 @@ class LaneHighlighter(SpanHighlighter):
     a taller font (its extra width taken back by letter spacing) so that every line has room above
     its text for the lanes. QPlainTextEdit ignores line-height block formats, so this is the way."""
 
+    lazy = False  # lanes change line heights: every block must be formatted for the layout
+
     def highlightBlock(self, text: str) -> None:  # noqa: N802
         super().highlightBlock(text)
         view = self._view
@@ -186,9 +189,13 @@ class ReviewTextView(AnnotationView):
         self.setExtraSelections([])
         self.highlighter.setDocument(None)
         self.setPlainText(text)
+        self._block_starts = self._read_block_starts()
         self._index(gold)
         self._index_lanes(reviewers, spans)
         self.highlighter.setDocument(self.document())
+        # The lane highlighter formats every block itself (lanes change line heights, so the
+        # whole layout must know them); nothing is left for the lazy pass of AnnotationView.
+        self._formatted = set(range(len(self._block_starts)))
 
     def set_lanes(self, reviewers: tuple[str, ...], spans: list[review.RSpan]) -> None:
         self._index_lanes(reviewers, spans)
@@ -199,7 +206,6 @@ class ReviewTextView(AnnotationView):
         lane_of = {name: k for k, name in enumerate(reviewers)}
         self.lane_count = len(reviewers)
         self.lane_room = self._room(self.lane_count) if self.lane_count else None
-        doc = self.document()
         to_qt = self.map.to_qt
         colors: dict[str, QColor] = {}
         index: dict[int, list] = defaultdict(list)
@@ -211,8 +217,8 @@ class ReviewTextView(AnnotationView):
             if color is None:
                 color = colors[span.label] = QColor(self._color(span.label))
             qs, qe = to_qt(span.start), to_qt(span.end)
-            first = doc.findBlock(qs).blockNumber()
-            last = first if qe - 1 <= qs else doc.findBlock(qe - 1).blockNumber()
+            first = bisect_right(self._block_starts, qs) - 1
+            last = first if qe - 1 <= qs else bisect_right(self._block_starts, qe - 1) - 1
             for number in range(first, last + 1):
                 index[number].append((lane, qs, qe, color))
         self.lane_index = dict(index)

@@ -16,7 +16,9 @@ from .commands import EditCommand
 
 
 class Session(QObject):
-    changed = Signal(str)  # doc_id whose annotations changed
+    # doc_id whose annotations changed, and the ids of the spans added, changed or removed
+    # (a frozenset; claims and notes may have changed whatever it holds).
+    changed = Signal(str, object)
     saved = Signal()  # a change was committed to the project file
     failed = Signal(str)  # a change could not be made; the message is for the user
     current_claim_changed = Signal(object)  # claim id or None
@@ -70,7 +72,7 @@ class Session(QObject):
             return None
         stack = self.undo_group.activeStack()
         stack.push(EditCommand(self, inverse, edit.description))
-        self._after_change(edit.doc_id)
+        self._after_change(edit.doc_id, edit.touched_spans | inverse.touched_spans)
         return inverse
 
     def apply_from_history(self, edit: Edit) -> Edit | None:
@@ -86,7 +88,7 @@ class Session(QObject):
 
                 QTimer.singleShot(0, stack.clear)
             return None
-        self._after_change(edit.doc_id)
+        self._after_change(edit.doc_id, edit.touched_spans | following.touched_spans)
         return following
 
     def _forget_missing(self) -> None:
@@ -98,9 +100,9 @@ class Session(QObject):
             if not self.store.db.execute("SELECT 1 FROM claims WHERE id = ?", (self.current_claim,)).fetchone():
                 self.set_current_claim(None)
 
-    def _after_change(self, doc_id: str) -> None:
+    def _after_change(self, doc_id: str, touched: frozenset = frozenset()) -> None:
         self._forget_missing()
-        self.changed.emit(doc_id)
+        self.changed.emit(doc_id, touched)
         self.saved.emit()
 
     def set_done(self, done: bool) -> None:

@@ -9,8 +9,8 @@ claim) are ExtraSelections over a handful of spans.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections import defaultdict
-from dataclasses import dataclass
 
 from PySide6.QtCore import QPoint, Qt, Signal
 from PySide6.QtGui import (
@@ -32,14 +32,18 @@ NESTED_ALPHA = 130
 SELECTED_ALPHA = 190
 
 
-@dataclass(frozen=True)
 class PlacedSpan:
-    """A span with its Qt positions, as the highlighter needs it."""
+    """A span with its Qt positions and the blocks it covers, as the highlighter needs it."""
 
-    span: Span
-    qt_start: int
-    qt_end: int
-    overlay: bool = False  # another reviewer's span, drawn faintly and not clickable
+    __slots__ = ("span", "qt_start", "qt_end", "overlay", "first_block", "last_block")
+
+    def __init__(self, span: Span, qt_start: int, qt_end: int, overlay: bool, first_block: int, last_block: int):
+        self.span = span
+        self.qt_start = qt_start
+        self.qt_end = qt_end
+        self.overlay = overlay  # another reviewer's span, drawn faintly and not clickable
+        self.first_block = first_block
+        self.last_block = last_block
 
 
 def _with_alpha(color: str, alpha: int) -> QColor:
@@ -49,17 +53,32 @@ def _with_alpha(color: str, alpha: int) -> QColor:
 
 
 class SpanHighlighter(QSyntaxHighlighter):
+    """Formats a block only when the view asks for it (the block is, or is about to be, on screen).
+
+    Qt runs a highlighter over every block of a new document; formatting all of them would cost
+    most of the time of opening a long article, so blocks that were not asked for are left plain
+    until they scroll into view.
+    """
+
+    lazy = True  # a subclass that must format every block (it changes line heights) sets False
+
     def __init__(self, view: "AnnotationView"):
         super().__init__(view.document())
         self._view = view
-        self.blocks_highlighted = 0  # for tests and the benchmark: how much work was done
+        self.allowed: set[int] = set()  # block numbers the view asked to format now
+        self.blocks_highlighted = 0  # how much formatting work was done (tests, benchmark)
 
     def highlightBlock(self, text: str) -> None:  # noqa: N802 (Qt's name)
-        entries = self._view.block_index.get(self.currentBlock().blockNumber())
+        block = self.currentBlock()
+        number = block.blockNumber()
+        # Qt re-runs highlighters over whole documents at times of its choosing; a block already
+        # shown formatted must keep its formats then, so "formatted" blocks always qualify.
+        if self.lazy and number not in self.allowed and number not in self._view._formatted:
+            return
+        entries = self._view.block_index.get(number)
         if not entries:
             return
         self.blocks_highlighted += 1
-        block = self.currentBlock()
         block_start = block.position()
         block_len = block.length() - 1  # Qt units, without the block break
         cuts = {0, block_len}
@@ -78,6 +97,7 @@ class AnnotationView(QPlainTextEdit):
 
     span_clicked = Signal(object)  # span id
     SELECT_MENU_LIMIT = 12
+    MARGIN_BLOCKS = 8  # blocks formatted beyond the visible ones, so a small scroll shows colour at once
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
@@ -94,65 +114,149 @@ class AnnotationView(QPlainTextEdit):
         self.placed: dict[object, PlacedSpan] = {}
         self.overlay: list[Span] = []
         self.block_index: dict[int, list[PlacedSpan]] = {}
+        self._block_starts: list[int] = [0]
+        self._formatted: set[int] = set()  # blocks whose formats are current
+        self._loading = False
+        self._formatting = False
         self._format_cache: dict[tuple, QTextCharFormat] = {}
         self._marks: tuple[object | None, tuple] = (None, ())
         self.highlighter = SpanHighlighter(self)
         self._press_pos: QPoint | None = None
+        self.updateRequest.connect(self._format_visible)
 
     # -- content -----------------------------------------------------------------------------
 
     def set_scheme(self, scheme: LabelScheme) -> None:
         self.scheme = scheme
         self._format_cache.clear()
+        self._invalidate_all()
 
     def load(self, text: str, spans: list[Span], overlay: list[Span] | None = None) -> None:
-        """Show ``text`` with ``spans`` (and another reviewer's ``overlay``, faintly).
-
-        The highlighter formats blocks as Qt lays them out.
-        """
+        """Show ``text`` with ``spans`` (and another reviewer's ``overlay``, faintly)."""
         self.text = text
         self.map = OffsetMap(text)
-        self.placed = {}
         self.overlay = list(overlay or [])
-        self.block_index = {}
         self._marks = (None, ())
         self.setExtraSelections([])
-        # Index first so that the highlighter pass triggered by setPlainText sees the spans.
-        self.highlighter.setDocument(None)
-        self.setPlainText(text)
-        self._index(spans)
-        self.highlighter.setDocument(self.document())
+        self.highlighter.allowed = set()
+        self._formatted = set()
+        self.block_index = {}
+        self.placed = {}
+        self._loading = True  # setPlainText asks for repaints before the spans are indexed
+        try:
+            self.setPlainText(text)
+            self._block_starts = self._read_block_starts()
+            self._index(spans)
+        finally:
+            self._loading = False
+        self._format_visible()
 
     def set_spans(self, spans: list[Span], overlay: list[Span] | None = None) -> None:
-        """Replace the spans shown, re-formatting only the blocks whose spans changed."""
-        old_index = self.block_index
+        """Replace every span shown (and the overlay, when given)."""
         if overlay is not None:
             self.overlay = list(overlay)
+        old_blocks = set(self.block_index)
         self._index(spans)
-        doc = self.document()
-        for number in set(old_index) | set(self.block_index):
-            if old_index.get(number) != self.block_index.get(number):
-                block = doc.findBlockByNumber(number)
-                if block.isValid():
-                    self.highlighter.rehighlightBlock(block)
+        self._invalidate(old_blocks | set(self.block_index))
+
+    def update_spans(self, changes: dict[object, Span | None]) -> None:
+        """Add, change or remove (``None``) the given spans; only their blocks are re-formatted."""
+        dirty: set[int] = set()
+        for span_id, span in changes.items():
+            old = self.placed.pop(span_id, None)
+            if old is not None:
+                for number in range(old.first_block, old.last_block + 1):
+                    entries = self.block_index.get(number, [])
+                    entries[:] = [p for p in entries if p is not old]
+                    if not entries:
+                        self.block_index.pop(number, None)
+                    dirty.add(number)
+            if span is not None:
+                placed = self._place(span, False)
+                self.placed[span_id] = placed
+                for number in range(placed.first_block, placed.last_block + 1):
+                    entries = self.block_index.setdefault(number, [])
+                    entries.append(placed)
+                    entries.sort(key=lambda p: (p.span.start, -p.span.end))
+                    dirty.add(number)
+        self._invalidate(dirty)
+
+    def _read_block_starts(self) -> list[int]:
+        starts = []
+        block = self.document().begin()
+        while block.isValid():
+            starts.append(block.position())
+            block = block.next()
+        return starts or [0]
+
+    def _place(self, span: Span, overlay: bool) -> PlacedSpan:
+        qs, qe = self.map.to_qt(span.start), self.map.to_qt(span.end)
+        first = bisect_right(self._block_starts, qs) - 1
+        last = first if qe - 1 <= qs else bisect_right(self._block_starts, qe - 1) - 1
+        return PlacedSpan(span, qs, qe, overlay, first, last)
 
     def _index(self, spans: list[Span]) -> None:
-        doc = self.document()
-        to_qt = self.map.to_qt
         placed: dict[object, PlacedSpan] = {}
         index: dict[int, list[PlacedSpan]] = defaultdict(list)
-        own = [(span, False) for span in spans]
-        for span, overlay in own + [(span, True) for span in self.overlay]:
-            qs, qe = to_qt(span.start), to_qt(span.end)
-            item = PlacedSpan(span, qs, qe, overlay)
-            if not overlay:
-                placed[span.id] = item
-            first = doc.findBlock(qs).blockNumber()
-            last = first if qe - 1 <= qs else doc.findBlock(qe - 1).blockNumber()
-            for number in range(first, last + 1):
-                index[number].append(item)
+        for group, overlay in ((spans, False), (self.overlay, True)):
+            for span in group:
+                item = self._place(span, overlay)
+                if not overlay:
+                    placed[span.id] = item
+                if item.first_block == item.last_block:
+                    index[item.first_block].append(item)
+                else:
+                    for number in range(item.first_block, item.last_block + 1):
+                        index[number].append(item)
         self.placed = placed
         self.block_index = dict(index)
+
+    # -- formatting only what is seen --------------------------------------------------------
+
+    def visible_blocks(self) -> range:
+        block = self.firstVisibleBlock()
+        if not block.isValid():
+            return range(0)
+        first = block.blockNumber()
+        bottom = self.viewport().height()
+        top = self.blockBoundingGeometry(block).translated(self.contentOffset()).top()
+        last = first
+        while block.isValid() and top <= bottom:
+            last = block.blockNumber()
+            top += self.blockBoundingRect(block).height()
+            block = block.next()
+        count = len(self._block_starts)
+        return range(max(0, first - self.MARGIN_BLOCKS), min(count, last + 1 + self.MARGIN_BLOCKS))
+
+    def _format_visible(self, *_args) -> None:
+        # Formatting a block relayouts it, which asks for repaints, which lands here again.
+        if self._loading or self._formatting:
+            return
+        self._formatting = True
+        try:
+            doc = self.document()
+            while True:  # formatting can change line heights and so what is visible
+                pending = [n for n in self.visible_blocks() if n not in self._formatted]
+                if not pending:
+                    break
+                self.highlighter.allowed = set(pending)
+                for number in pending:
+                    self._formatted.add(number)
+                    block = doc.findBlockByNumber(number)
+                    # A block with no spans that was never formatted has nothing to clear.
+                    if block.isValid() and (number in self.block_index or block.layout().formats()):
+                        self.highlighter.rehighlightBlock(block)
+        finally:
+            self.highlighter.allowed = set()
+            self._formatting = False
+
+    def _invalidate(self, blocks: set[int]) -> None:
+        self._formatted -= blocks
+        self._format_visible()
+
+    def _invalidate_all(self) -> None:
+        self._formatted = set()
+        self._format_visible()
 
     # -- drawing -----------------------------------------------------------------------------
 
