@@ -178,3 +178,23 @@ def test_only_blocks_on_screen_are_formatted(window, qtbot):
     qtbot.waitUntil(lambda: bool(view.document().lastBlock().layout().formats()))
     [fmt] = [r for r in view.document().lastBlock().layout().formats() if r.start == 0]
     assert fmt.length == 9
+
+
+def test_claims_model_passes_the_model_tester(qtmodeltester, window):
+    view = window.view
+    text = view.text
+    start = text.index("Illicit cyber activities")
+    view.select_cp(start, start + 60)
+    window.apply_label("CLAIM")
+    for words in ("North Korea", "South Korea"):
+        s = text.index(words)
+        view.select_cp(s, s + len(words))
+        window.apply_label("ENTITY")
+    window.clear_current()
+    s = text.index("Kuksung Nam")
+    view.select_cp(s, s + 11)
+    window.apply_label("SPEAKER")  # in no claim
+    model = window.panel.model
+    qtmodeltester.check(model)
+    assert model.rowCount() == 2  # the claim, then the spans in no claim
+    assert window.panel.claim_row_texts(1) == ("Spans in no claim (1)", ["Kuksung Nam"])

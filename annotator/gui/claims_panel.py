@@ -1,30 +1,165 @@
-"""The claims panel: each claim with its statement and members, then the spans in no claim."""
+"""The claims panel: each claim with its statement and members, then the spans in no claim.
+
+A tree view over a small item model that holds ids and computes text only for the rows Qt asks
+about, so a document with thousands of claims and tens of thousands of spans opens at once.
+"""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from dataclasses import dataclass
+
+from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QAction, QColor, QIcon, QKeySequence, QPixmap
-from PySide6.QtWidgets import (
-    QHeaderView,
-    QLabel,
-    QLineEdit,
-    QMenu,
-    QTreeWidget,
-    QTreeWidgetItem,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QHeaderView, QLabel, QLineEdit, QMenu, QTreeView, QVBoxLayout, QWidget
 
 from ..model import LabelScheme, Span
 from ..store import StoredClaim
 
 CLAIM_ROLE = Qt.ItemDataRole.UserRole
 SPAN_ROLE = Qt.ItemDataRole.UserRole + 1
+EXPAND_ALL_UP_TO = 50  # claims; beyond this only the current claim is opened
+Index = QModelIndex | QPersistentModelIndex
 
 
 def _snippet(text: str, limit: int = 70) -> str:
-    flat = " ".join(text.split())
+    flat = " ".join(text[: limit * 3].split())
     return flat if len(flat) <= limit else flat[: limit - 1] + "…"
+
+
+@dataclass
+class _Group:
+    """A top-level row: a claim (``claim`` set) or the spans in no claim."""
+
+    claim: StoredClaim | None
+    number: int
+    members: tuple[int, ...]
+
+
+class ClaimsModel(QAbstractItemModel):
+    """Top-level rows are claims (then one row for the spans in no claim); children are spans.
+
+    Top-level indexes carry internal id 0; a child carries its parent's row + 1.
+    """
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.groups: list[_Group] = []
+        self.text = ""
+        self.spans: dict[object, Span] = {}
+        self.scheme = LabelScheme()
+        self.current_claim: int | None = None
+        self._icons: dict[str, QIcon] = {}
+
+    def reset(self, text: str, spans: list[Span], claims: list[StoredClaim], scheme: LabelScheme) -> None:
+        self.beginResetModel()
+        self.text = text
+        self.scheme = scheme
+        self.spans = {s.id: s for s in spans}
+        in_claims: set = set()
+        groups = []
+        for number, claim in enumerate(claims, start=1):
+            members = tuple(m for m in claim.members if m in self.spans)
+            in_claims.update(members)
+            in_claims.add(claim.span_id)
+            groups.append(_Group(claim, number, members))
+        loose = tuple(s.id for s in spans if s.id not in in_claims)
+        if loose:
+            groups.append(_Group(None, 0, loose))
+        self.groups = groups
+        self.endResetModel()
+
+    def set_current_claim(self, claim_id: int | None) -> None:
+        old, self.current_claim = self.current_claim, claim_id
+        for row, group in enumerate(self.groups):
+            if group.claim is not None and group.claim.id in (old, claim_id):
+                index = self.index(row, 0)
+                self.dataChanged.emit(index, index, [Qt.ItemDataRole.FontRole])
+
+    def claim_row(self, claim_id: int) -> int | None:
+        return next((r for r, g in enumerate(self.groups) if g.claim is not None and g.claim.id == claim_id), None)
+
+    # -- QAbstractItemModel ------------------------------------------------------------------
+
+    def index(self, row: int, column: int, parent: Index = QModelIndex()) -> QModelIndex:
+        if not self.hasIndex(row, column, parent):
+            return QModelIndex()
+        if not parent.isValid():
+            return self.createIndex(row, column, 0)
+        return self.createIndex(row, column, parent.row() + 1)
+
+    def parent(self, index: Index = QModelIndex()) -> QModelIndex:  # type: ignore[override]
+        if not index.isValid() or index.internalId() == 0:
+            return QModelIndex()
+        return self.createIndex(index.internalId() - 1, 0, 0)
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802
+        if not parent.isValid():
+            return len(self.groups)
+        if parent.internalId() == 0 and parent.column() == 0:
+            return len(self.groups[parent.row()].members)
+        return 0
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802
+        return 2
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):  # noqa: N802
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+            return ("Claim / member", "Label")[section] if 0 <= section < 2 else None
+        return None
+
+    def flags(self, index: Index) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+
+    def _span_of(self, index: Index) -> Span | None:
+        if index.internalId() == 0:
+            group = self.groups[index.row()]
+            return self.spans.get(group.claim.span_id) if group.claim is not None else None
+        group = self.groups[index.internalId() - 1]
+        return self.spans.get(group.members[index.row()]) if index.row() < len(group.members) else None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):
+        if not index.isValid():
+            return None
+        top = index.internalId() == 0
+        group = self.groups[index.row()] if top else self.groups[index.internalId() - 1]
+        span = self._span_of(index)
+        if role == Qt.ItemDataRole.DisplayRole:
+            if index.column() == 1:
+                return "CLAIM" if top and group.claim is not None else (span.label if span and not top else "")
+            if top and group.claim is None:
+                return f"Spans in no claim ({len(group.members)})"
+            if top:
+                title = f"{group.number}. “{_snippet(self.text[span.start:span.end])}”" if span else f"{group.number}. (no statement)"
+                if group.claim.note:
+                    title += f"  ✎ {_snippet(group.claim.note, 30)}"
+                return title
+            return _snippet(self.text[span.start:span.end]) if span else ""
+        if role == Qt.ItemDataRole.DecorationRole and index.column() == 0 and span is not None:
+            return self._icon(span.label)
+        if role == Qt.ItemDataRole.FontRole and top and group.claim is not None and group.claim.id == self.current_claim:
+            from PySide6.QtGui import QFont
+
+            font = QFont()
+            font.setBold(True)
+            return font
+        if role == Qt.ItemDataRole.ToolTipRole and span is not None:
+            return f"{span.label}: {self.text[span.start:span.end][:400]}"
+        if role == CLAIM_ROLE:
+            return group.claim.id if group.claim is not None else None
+        if role == SPAN_ROLE:
+            return span.id if span is not None else None
+        return None
+
+    def _icon(self, label: str) -> QIcon:
+        icon = self._icons.get(label)
+        if icon is None:
+            found = self.scheme.get(label)
+            pixmap = QPixmap(12, 12)
+            pixmap.fill(QColor(found.color if found else "#888888"))
+            icon = self._icons[label] = QIcon(pixmap)
+        return icon
 
 
 class ClaimsPanel(QWidget):
@@ -37,14 +172,18 @@ class ClaimsPanel(QWidget):
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self.setObjectName("claimsPanel")
-        self.tree = QTreeWidget(self)
+        self.model = ClaimsModel(self)
+        self.tree = QTreeView(self)
         self.tree.setObjectName("claimsTree")
-        self.tree.setHeaderLabels(["Claim / member", "Label"])
+        self.tree.setModel(self.model)
+        self.tree.setUniformRowHeights(True)  # lets Qt skip measuring rows it does not show
+        self.tree.header().setStretchLastSection(False)
         self.tree.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        self.tree.header().setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        self.tree.header().setSectionResizeMode(1, QHeaderView.ResizeMode.Interactive)
+        self.tree.header().resizeSection(1, 80)
         self.tree.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.tree.customContextMenuRequested.connect(self._context_menu)
-        self.tree.currentItemChanged.connect(self._current_changed)
+        self.tree.selectionModel().currentChanged.connect(self._current_changed)
         self.note_label = QLabel("Note on the current claim:", self)
         self.note = QLineEdit(self)
         self.note.setObjectName("claimNote")
@@ -58,134 +197,113 @@ class ClaimsPanel(QWidget):
         layout.addWidget(self.note)
         self.detach_action = QAction("Detach from claim", self)
         self.detach_action.setShortcut(QKeySequence("Shift+A"))
-        self.detach_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         self.detach_action.triggered.connect(self._detach_current)
-        self.tree.addAction(self.detach_action)
-        self._icons: dict[str, QIcon] = {}
-        self._claims: list[StoredClaim] = []
         self._current_claim: int | None = None
         self._filling = False
 
     # -- content -----------------------------------------------------------------------------
 
     def show_layer(self, text: str, spans: list[Span], claims: list[StoredClaim], scheme: LabelScheme) -> None:
-        by_id = {s.id: s for s in spans}
-        expanded = {self._claim_of(self.tree.topLevelItem(i)) for i in range(self.tree.topLevelItemCount())
-                    if self.tree.topLevelItem(i).isExpanded()}
+        expanded = {self.model.groups[r].claim.id for r in range(len(self.model.groups))
+                    if self.model.groups[r].claim is not None and self.tree.isExpanded(self.model.index(r, 0))}
         self._filling = True
-        self.tree.clear()
-        self._claims = claims
-        in_claims: set = set()
-        for number, claim in enumerate(claims, start=1):
-            statement = by_id.get(claim.span_id)
-            title = f"{number}. “{_snippet(text[statement.start:statement.end])}”" if statement else f"{number}. (no statement)"
-            if claim.note:
-                title += f"  ✎ {_snippet(claim.note, 30)}"
-            item = QTreeWidgetItem([title, "CLAIM"])
-            item.setData(0, CLAIM_ROLE, claim.id)
-            item.setData(0, SPAN_ROLE, claim.span_id)
-            if statement:
-                item.setIcon(0, self._icon(statement.label, scheme))
-                in_claims.add(statement.id)
-            self.tree.addTopLevelItem(item)
-            for member_id in claim.members:
-                member = by_id.get(member_id)
-                if member is None:
-                    continue
-                in_claims.add(member_id)
-                child = QTreeWidgetItem([_snippet(text[member.start:member.end]), member.label])
-                child.setData(0, CLAIM_ROLE, claim.id)
-                child.setData(0, SPAN_ROLE, member_id)
-                child.setIcon(0, self._icon(member.label, scheme))
-                item.addChild(child)
-            item.setExpanded(claim.id in expanded or claim.id == self._current_claim or len(claims) <= 20)
-        loose = [s for s in spans if s.id not in in_claims]
-        if loose:
-            group = QTreeWidgetItem([f"Spans in no claim ({len(loose)})", ""])
-            group.setFlags(Qt.ItemFlag.ItemIsEnabled)
-            self.tree.addTopLevelItem(group)
-            for span in loose:
-                child = QTreeWidgetItem([_snippet(text[span.start:span.end]), span.label])
-                child.setData(0, SPAN_ROLE, span.id)
-                child.setIcon(0, self._icon(span.label, scheme))
-                group.addChild(child)
-            group.setExpanded(True)
-        self._filling = False
+        try:
+            self.model.reset(text, spans, claims, scheme)
+            self.model.current_claim = self._current_claim
+            few = len(claims) <= EXPAND_ALL_UP_TO
+            for row, group in enumerate(self.model.groups):
+                if group.claim is None:
+                    # the spans in no claim: open when there are few of them
+                    self.tree.setExpanded(self.model.index(row, 0), len(group.members) <= 200)
+                elif few or group.claim.id in expanded or group.claim.id == self._current_claim:
+                    self.tree.setExpanded(self.model.index(row, 0), True)
+        finally:
+            self._filling = False
         self.set_current_claim(self._current_claim)
-
-    def _icon(self, label: str, scheme: LabelScheme) -> QIcon:
-        icon = self._icons.get(label)
-        if icon is None:
-            found = scheme.get(label)
-            pixmap = QPixmap(12, 12)
-            pixmap.fill(QColor(found.color if found else "#888888"))
-            icon = self._icons[label] = QIcon(pixmap)
-        return icon
 
     def set_current_claim(self, claim_id: int | None) -> None:
         self._current_claim = claim_id
-        claim = next((c for c in self._claims if c.id == claim_id), None)
+        self.model.set_current_claim(claim_id)
+        group = next((g for g in self.model.groups if g.claim is not None and g.claim.id == claim_id), None)
         self.note.blockSignals(True)
-        self.note.setEnabled(claim is not None)
-        self.note.setText(claim.note if claim else "")
+        self.note.setEnabled(group is not None)
+        self.note.setText(group.claim.note if group else "")
         self.note.blockSignals(False)
-        for i in range(self.tree.topLevelItemCount()):
-            item = self.tree.topLevelItem(i)
-            font = item.font(0)
-            font.setBold(claim_id is not None and item.data(0, CLAIM_ROLE) == claim_id)
-            item.setFont(0, font)
+        row = self.model.claim_row(claim_id) if claim_id is not None else None
+        if row is not None:
+            self.tree.setExpanded(self.model.index(row, 0), True)
 
     def claim_ids(self) -> list[int]:
-        return [c.id for c in self._claims]
+        return [g.claim.id for g in self.model.groups if g.claim is not None]
+
+    def claim_row_texts(self, row: int) -> tuple[str, list[str]]:
+        """What a row shows: the claim's title and its members' texts (for tests and tooltips)."""
+        top = self.model.index(row, 0)
+        children = [self.model.index(k, 0, top).data() for k in range(self.model.rowCount(top))]
+        return top.data(), children
+
+    def current_member(self) -> tuple[int, int] | None:
+        """(claim id, span id) of the member row that has the focus in the tree, if any."""
+        index = self.tree.currentIndex()
+        if not index.isValid() or not index.parent().isValid():
+            return None
+        claim_id = index.data(CLAIM_ROLE)
+        span_id = index.siblingAtColumn(0).data(SPAN_ROLE)
+        return (claim_id, span_id) if claim_id is not None and span_id is not None else None
 
     def select_item_for(self, claim_id: int | None, span_id: int | None) -> None:
-        """Move the tree's current item to the given claim or member without emitting signals."""
-        self._filling = True
-        try:
-            for i in range(self.tree.topLevelItemCount()):
-                top = self.tree.topLevelItem(i)
-                for item in [top] + [top.child(k) for k in range(top.childCount())]:
-                    if span_id is not None and item.data(0, SPAN_ROLE) == span_id and (
-                        claim_id is None or item.data(0, CLAIM_ROLE) == claim_id
-                    ):
-                        self.tree.setCurrentItem(item)
-                        return
-                    if span_id is None and claim_id is not None and item is top and top.data(0, CLAIM_ROLE) == claim_id:
-                        self.tree.setCurrentItem(item)
-                        return
-        finally:
-            self._filling = False
+        """Move the tree's current row to the given claim or member without emitting signals."""
+        target = QModelIndex()
+        for row, group in enumerate(self.model.groups):
+            top = self.model.index(row, 0)
+            if span_id is None:
+                if claim_id is not None and group.claim is not None and group.claim.id == claim_id:
+                    target = top
+                    break
+                continue
+            if group.claim is not None and group.claim.span_id == span_id and claim_id in (None, group.claim.id):
+                target = top
+                break
+            if span_id in group.members and (claim_id is None or (group.claim and group.claim.id == claim_id)):
+                target = self.model.index(group.members.index(span_id), 0, top)
+                break
+        if target.isValid():
+            self._filling = True
+            try:
+                self.tree.setCurrentIndex(target)
+                self.tree.scrollTo(target)
+            finally:
+                self._filling = False
 
     # -- user actions ------------------------------------------------------------------------
 
-    @staticmethod
-    def _claim_of(item: QTreeWidgetItem | None):
-        return None if item is None else item.data(0, CLAIM_ROLE)
-
-    def _current_changed(self, current: QTreeWidgetItem | None, _previous) -> None:
-        if self._filling or current is None:
+    def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        if self._filling or not current.isValid():
             return
-        claim_id = current.data(0, CLAIM_ROLE)
-        span_id = current.data(0, SPAN_ROLE)
-        if current.parent() is None and claim_id is not None:
-            self.claim_selected.emit(claim_id)
+        current = current.siblingAtColumn(0)
+        claim_id = current.data(CLAIM_ROLE)
+        span_id = current.data(SPAN_ROLE)
+        if not current.parent().isValid():
+            if claim_id is not None:
+                self.claim_selected.emit(claim_id)
         elif span_id is not None:
             if claim_id is not None:
                 self.claim_selected.emit(claim_id)
             self.span_selected.emit(span_id)
 
     def _detach_current(self) -> None:
-        item = self.tree.currentItem()
-        if item is not None and item.parent() is not None and item.data(0, CLAIM_ROLE) is not None:
-            self.detach_requested.emit(item.data(0, CLAIM_ROLE), item.data(0, SPAN_ROLE))
+        member = self.current_member()
+        if member is not None:
+            self.detach_requested.emit(*member)
 
     def _context_menu(self, pos) -> None:
-        item = self.tree.itemAt(pos)
-        if item is None:
+        index = self.tree.indexAt(pos)
+        if not index.isValid():
             return
         menu = QMenu(self)
-        claim_id = item.data(0, CLAIM_ROLE)
-        if item.parent() is not None and claim_id is not None:
+        claim_id = index.data(CLAIM_ROLE)
+        if index.parent().isValid() and claim_id is not None:
+            self.tree.setCurrentIndex(index)
             menu.addAction(self.detach_action)
         if claim_id is not None:
             attach = menu.addAction("Attach selected span to this claim")
@@ -196,6 +314,6 @@ class ClaimsPanel(QWidget):
     def _note_finished(self) -> None:
         if self._current_claim is None:
             return
-        claim = next((c for c in self._claims if c.id == self._current_claim), None)
-        if claim is not None and self.note.text() != claim.note:
-            self.note_edited.emit(claim.id, self.note.text())
+        group = next((g for g in self.model.groups if g.claim is not None and g.claim.id == self._current_claim), None)
+        if group is not None and self.note.text() != group.claim.note:
+            self.note_edited.emit(group.claim.id, self.note.text())

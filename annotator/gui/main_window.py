@@ -392,9 +392,9 @@ class MainWindow(QMainWindow):
 
     def detach_selected_span(self) -> None:
         s = self.session
-        item = self.panel.tree.currentItem()
-        if self.panel.tree.hasFocus() and item is not None and item.parent() is not None:
-            self.panel._detach_current()
+        member = self.panel.current_member()
+        if self.panel.tree.hasFocus() and member is not None:
+            self._do(edits.Detach(s.doc_id, *member))
             return
         if s.current_claim is None or s.selected_span is None:
             self.show_status("Select a member of the current claim to detach it.")
