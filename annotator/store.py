@@ -520,7 +520,7 @@ class Store:
             ' ORDER BY start, "end" DESC, id',
             (doc_id, annotator),
         ).fetchall()
-        return [Span(start=s, end=e, label=lab, id=i, attrs=_attrs(a)) for i, s, e, lab, a in rows]
+        return [Span(s, e, lab, i, {} if a == "{}" else json.loads(a)) for i, s, e, lab, a in rows]
 
     def span_or_none(self, span_id: int) -> Span | None:
         row = self.db.execute('SELECT id, start, "end", label, attrs FROM spans WHERE id = ?', (span_id,)).fetchone()

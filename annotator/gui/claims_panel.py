@@ -107,10 +107,10 @@ class ClaimsModel(QAbstractItemModel):
             return ("Claim / member", "Label")[section] if 0 <= section < 2 else None
         return None
 
+    _FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable  # asked for every row shown
+
     def flags(self, index: Index) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+        return self._FLAGS if index.isValid() else Qt.ItemFlag.NoItemFlags
 
     def _span_of(self, index: Index) -> Span | None:
         if index.internalId() == 0:

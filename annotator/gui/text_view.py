@@ -66,9 +66,12 @@ class SpanHighlighter(QSyntaxHighlighter):
         super().__init__(view.document())
         self._view = view
         self.allowed: set[int] = set()  # block numbers the view asked to format now
+        self.paused = False
         self.blocks_highlighted = 0  # how much formatting work was done (tests, benchmark)
 
     def highlightBlock(self, text: str) -> None:  # noqa: N802 (Qt's name)
+        if self.paused:  # a new text is being set: nothing is indexed or on screen yet
+            return
         block = self.currentBlock()
         number = block.blockNumber()
         # Qt re-runs highlighters over whole documents at times of its choosing; a block already
@@ -143,12 +146,14 @@ class AnnotationView(QPlainTextEdit):
         self.block_index = {}
         self.placed = {}
         self._loading = True  # setPlainText asks for repaints before the spans are indexed
+        self.highlighter.paused = True
         try:
             self.setPlainText(text)
             self._block_starts = self._read_block_starts()
             self._index(spans)
         finally:
             self._loading = False
+            self.highlighter.paused = False
         self._format_visible()
 
     def set_spans(self, spans: list[Span], overlay: list[Span] | None = None) -> None:
@@ -196,17 +201,26 @@ class AnnotationView(QPlainTextEdit):
         return PlacedSpan(span, qs, qe, overlay, first, last)
 
     def _index(self, spans: list[Span]) -> None:
+        # The hot loop of opening a long article: _place inlined, identity offsets skipped.
         placed: dict[object, PlacedSpan] = {}
         index: dict[int, list[PlacedSpan]] = defaultdict(list)
+        to_qt = None if self.map.is_identity else self.map.to_qt
+        starts = self._block_starts
         for group, overlay in ((spans, False), (self.overlay, True)):
             for span in group:
-                item = self._place(span, overlay)
+                if to_qt is None:
+                    qs, qe = span.start, span.end
+                else:
+                    qs, qe = to_qt(span.start), to_qt(span.end)
+                first = bisect_right(starts, qs) - 1
+                last = first if qe - 1 <= qs else bisect_right(starts, qe - 1, first) - 1
+                item = PlacedSpan(span, qs, qe, overlay, first, last)
                 if not overlay:
                     placed[span.id] = item
-                if item.first_block == item.last_block:
-                    index[item.first_block].append(item)
+                if first == last:
+                    index[first].append(item)
                 else:
-                    for number in range(item.first_block, item.last_block + 1):
+                    for number in range(first, last + 1):
                         index[number].append(item)
         self.placed = placed
         self.block_index = dict(index)
