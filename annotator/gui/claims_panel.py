@@ -204,22 +204,30 @@ class ClaimsPanel(QWidget):
     # -- content -----------------------------------------------------------------------------
 
     def show_layer(self, text: str, spans: list[Span], claims: list[StoredClaim], scheme: LabelScheme) -> None:
-        expanded = {self.model.groups[r].claim.id for r in range(len(self.model.groups))
-                    if self.model.groups[r].claim is not None and self.tree.isExpanded(self.model.index(r, 0))}
+        expanded = self._expanded_claims()
         self._filling = True
         try:
             self.model.reset(text, spans, claims, scheme)
             self.model.current_claim = self._current_claim
-            few = len(claims) <= EXPAND_ALL_UP_TO
-            for row, group in enumerate(self.model.groups):
-                if group.claim is None:
-                    # the spans in no claim: open when there are few of them
-                    self.tree.setExpanded(self.model.index(row, 0), len(group.members) <= 200)
-                elif few or group.claim.id in expanded or group.claim.id == self._current_claim:
+            groups = self.model.groups
+            if len(claims) <= EXPAND_ALL_UP_TO:
+                wanted = range(len(groups))
+            else:
+                wanted = [r for r, g in enumerate(groups) if g.claim is None or g.claim.id in expanded]
+            for row in wanted:
+                group = groups[row]
+                # the spans in no claim are opened only when there are few of them
+                if group.claim is not None or len(group.members) <= 200:
                     self.tree.setExpanded(self.model.index(row, 0), True)
         finally:
             self._filling = False
         self.set_current_claim(self._current_claim)
+
+    def _expanded_claims(self) -> set[int]:
+        if len(self.model.groups) > EXPAND_ALL_UP_TO * 4:  # asking each row costs; keep the current one open
+            return set()
+        return {g.claim.id for r, g in enumerate(self.model.groups)
+                if g.claim is not None and self.tree.isExpanded(self.model.index(r, 0))}
 
     def set_current_claim(self, claim_id: int | None) -> None:
         self._current_claim = claim_id

@@ -444,7 +444,7 @@ class MainWindow(QMainWindow):
         s = self.session
         if s.doc_id is None:
             return
-        spans = list(p.span for p in self.view.placed.values())
+        spans = self.view.own_spans()
         self._claims = self.store.claims(s.doc_id, s.reviewer)
         self.panel.show_layer(self.view.text, spans, self._claims, self.scheme)
         self._refresh_marks()

@@ -183,8 +183,6 @@ class ReviewTextView(AnnotationView):
         """Show ``text`` with the gold spans and the reviewers' lanes, formatted in one pass."""
         self.text = text
         self.map = OffsetMap(text)
-        self.placed = {}
-        self.block_index = {}
         self._marks = (None, ())
         self.setExtraSelections([])
         self.highlighter.setDocument(None)

@@ -9,8 +9,6 @@ claim) are ExtraSelections over a handful of spans.
 
 from __future__ import annotations
 
-from bisect import bisect_right
-from collections import defaultdict
 
 from PySide6.QtCore import QPoint, Qt, Signal
 from PySide6.QtGui import (
@@ -26,24 +24,11 @@ from PySide6.QtWidgets import QMenu, QPlainTextEdit, QTextEdit, QToolTip, QWidge
 
 from ..model import LabelScheme, Span
 from ..offsets import OffsetMap
+from .span_index import PlacedSpan, SpanIndex
 
 BACKGROUND_ALPHA = 80  # of 255: light enough to read through on light and dark palettes
 NESTED_ALPHA = 130
 SELECTED_ALPHA = 190
-
-
-class PlacedSpan:
-    """A span with its Qt positions and the blocks it covers, as the highlighter needs it."""
-
-    __slots__ = ("span", "qt_start", "qt_end", "overlay", "first_block", "last_block")
-
-    def __init__(self, span: Span, qt_start: int, qt_end: int, overlay: bool, first_block: int, last_block: int):
-        self.span = span
-        self.qt_start = qt_start
-        self.qt_end = qt_end
-        self.overlay = overlay  # another reviewer's span, drawn faintly and not clickable
-        self.first_block = first_block
-        self.last_block = last_block
 
 
 def _with_alpha(color: str, alpha: int) -> QColor:
@@ -78,7 +63,7 @@ class SpanHighlighter(QSyntaxHighlighter):
         # shown formatted must keep its formats then, so "formatted" blocks always qualify.
         if self.lazy and number not in self.allowed and number not in self._view._formatted:
             return
-        entries = self._view.block_index.get(number)
+        entries = self._view.index.entries(number)
         if not entries:
             return
         self.blocks_highlighted += 1
@@ -114,10 +99,9 @@ class AnnotationView(QPlainTextEdit):
         self.text = ""
         self.map = OffsetMap("")
         self.scheme = LabelScheme()
-        self.placed: dict[object, PlacedSpan] = {}
         self.overlay: list[Span] = []
-        self.block_index: dict[int, list[PlacedSpan]] = {}
         self._block_starts: list[int] = [0]
+        self.index = SpanIndex(self.map, self._block_starts, [], [])
         self._formatted: set[int] = set()  # blocks whose formats are current
         self._loading = False
         self._formatting = False
@@ -143,8 +127,7 @@ class AnnotationView(QPlainTextEdit):
         self.setExtraSelections([])
         self.highlighter.allowed = set()
         self._formatted = set()
-        self.block_index = {}
-        self.placed = {}
+        self.index = SpanIndex(self.map, [0], [], [])
         self._loading = True  # setPlainText asks for repaints before the spans are indexed
         self.highlighter.paused = True
         try:
@@ -160,31 +143,31 @@ class AnnotationView(QPlainTextEdit):
         """Replace every span shown (and the overlay, when given)."""
         if overlay is not None:
             self.overlay = list(overlay)
-        old_blocks = set(self.block_index)
         self._index(spans)
-        self._invalidate(old_blocks | set(self.block_index))
+        self._invalidate(set(self._formatted))
 
     def update_spans(self, changes: dict[object, Span | None]) -> None:
         """Add, change or remove (``None``) the given spans; only their blocks are re-formatted."""
         dirty: set[int] = set()
         for span_id, span in changes.items():
-            old = self.placed.pop(span_id, None)
-            if old is not None:
-                for number in range(old.first_block, old.last_block + 1):
-                    entries = self.block_index.get(number, [])
-                    entries[:] = [p for p in entries if p is not old]
-                    if not entries:
-                        self.block_index.pop(number, None)
-                    dirty.add(number)
+            dirty.update(self.index.remove(span_id))
             if span is not None:
-                placed = self._place(span, False)
-                self.placed[span_id] = placed
-                for number in range(placed.first_block, placed.last_block + 1):
-                    entries = self.block_index.setdefault(number, [])
-                    entries.append(placed)
-                    entries.sort(key=lambda p: (p.span.start, -p.span.end))
-                    dirty.add(number)
+                dirty.update(self.index.add(span))
         self._invalidate(dirty)
+
+    @property
+    def placed(self) -> dict[object, PlacedSpan]:
+        """Every span of the reviewer shown, placed (builds them all: for tests, not hot paths)."""
+        return {span_id: self.index.placed(span_id) for span_id in self.index.own}
+
+    @property
+    def block_index(self) -> dict[int, list[PlacedSpan]]:
+        """Every block's spans (works out all blocks: for tests, not hot paths)."""
+        found = {n: self.index.entries(n) for n in range(self.index.block_count())}
+        return {n: entries for n, entries in found.items() if entries}
+
+    def own_spans(self) -> list[Span]:
+        return self.index.own_spans()
 
     def _read_block_starts(self) -> list[int]:
         starts = []
@@ -194,36 +177,8 @@ class AnnotationView(QPlainTextEdit):
             block = block.next()
         return starts or [0]
 
-    def _place(self, span: Span, overlay: bool) -> PlacedSpan:
-        qs, qe = self.map.to_qt(span.start), self.map.to_qt(span.end)
-        first = bisect_right(self._block_starts, qs) - 1
-        last = first if qe - 1 <= qs else bisect_right(self._block_starts, qe - 1) - 1
-        return PlacedSpan(span, qs, qe, overlay, first, last)
-
     def _index(self, spans: list[Span]) -> None:
-        # The hot loop of opening a long article: _place inlined, identity offsets skipped.
-        placed: dict[object, PlacedSpan] = {}
-        index: dict[int, list[PlacedSpan]] = defaultdict(list)
-        to_qt = None if self.map.is_identity else self.map.to_qt
-        starts = self._block_starts
-        for group, overlay in ((spans, False), (self.overlay, True)):
-            for span in group:
-                if to_qt is None:
-                    qs, qe = span.start, span.end
-                else:
-                    qs, qe = to_qt(span.start), to_qt(span.end)
-                first = bisect_right(starts, qs) - 1
-                last = first if qe - 1 <= qs else bisect_right(starts, qe - 1, first) - 1
-                item = PlacedSpan(span, qs, qe, overlay, first, last)
-                if not overlay:
-                    placed[span.id] = item
-                if first == last:
-                    index[first].append(item)
-                else:
-                    for number in range(first, last + 1):
-                        index[number].append(item)
-        self.placed = placed
-        self.block_index = dict(index)
+        self.index = SpanIndex(self.map, self._block_starts, spans, self.overlay)
 
     # -- formatting only what is seen --------------------------------------------------------
 
@@ -258,7 +213,7 @@ class AnnotationView(QPlainTextEdit):
                     self._formatted.add(number)
                     block = doc.findBlockByNumber(number)
                     # A block with no spans that was never formatted has nothing to clear.
-                    if block.isValid() and (number in self.block_index or block.layout().formats()):
+                    if block.isValid() and (self.index.entries(number) or block.layout().formats()):
                         self.highlighter.rehighlightBlock(block)
         finally:
             self.highlighter.allowed = set()
@@ -330,20 +285,21 @@ class AnnotationView(QPlainTextEdit):
         if self._marks == (selected, tuple(lit)):
             return
         self._marks = (selected, tuple(lit))
-        placed = self.placed.get(selected)
+        placed = self.index.placed(selected) if selected is not None else None
         statement_selected = placed is not None and self._style(placed.span.label) == "underline"
         selections = []
         if statement_selected:
             selections.extend(self._selection(selected, alpha=BACKGROUND_ALPHA))
         for span_id in lit:
-            if span_id != selected and self._style(self.placed[span_id].span.label if span_id in self.placed else "") != "underline":
+            member = self.index.placed(span_id)
+            if span_id != selected and member is not None and self._style(member.span.label) != "underline":
                 selections.extend(self._selection(span_id, alpha=NESTED_ALPHA))
         if selected is not None and not statement_selected:
             selections.extend(self._selection(selected, alpha=SELECTED_ALPHA, outline=True))
         self.setExtraSelections(selections)
 
     def _selection(self, span_id: object, *, alpha: int, outline: bool = False) -> list[QTextEdit.ExtraSelection]:
-        placed = self.placed.get(span_id)
+        placed = self.index.placed(span_id)
         if placed is None:
             return []
         sel = QTextEdit.ExtraSelection()
@@ -362,7 +318,7 @@ class AnnotationView(QPlainTextEdit):
         return [sel]
 
     def scroll_to_span(self, span_id: object) -> None:
-        placed = self.placed.get(span_id)
+        placed = self.index.placed(span_id)
         if placed is None:
             return
         cursor = QTextCursor(self.document())
@@ -405,7 +361,7 @@ class AnnotationView(QPlainTextEdit):
     def spans_at(self, cp: int) -> list[Span]:
         qt = self.map.to_qt(cp)
         block = self.document().findBlock(qt).blockNumber()
-        hits = [p.span for p in self.block_index.get(block, ()) if not p.overlay and p.span.start <= cp < p.span.end]
+        hits = [p.span for p in self.index.entries(block) if not p.overlay and p.span.start <= cp < p.span.end]
         return sorted(hits, key=lambda s: (s.end - s.start, s.start))
 
     # -- mouse -------------------------------------------------------------------------------
