@@ -134,7 +134,8 @@ def test_import_export_round_trip_is_byte_identical(tmp_path):
         "claims": [{"id": "c1", "span": "s2", "members": ["s1", "s3", "s4"], "note": "né"}],
     }
     source = tmp_path / "in.jsonl"
-    source.write_text(json.dumps(obj, ensure_ascii=False) + "\n", encoding="utf-8")
+    # Exports are compact JSON (no spaces after separators), key order as in DESIGN.md.
+    source.write_text(json.dumps(obj, ensure_ascii=False, separators=(",", ":")) + "\n", encoding="utf-8")
     assert run("import", source, "--db", db).exit_code == 0
     out = tmp_path / "out.jsonl"
     result = run("export", "--db", db, "--format", "jsonl", "-o", out)
@@ -171,10 +172,10 @@ def test_export_is_atomic(tmp_path, monkeypatch):
     out.write_text("previous export\n", encoding="utf-8")
     import annotator.formats.jsonl as jsonl
 
-    def explode(item):
+    def explode(obj):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(jsonl, "dumps", explode)
+    monkeypatch.setattr(jsonl, "encode", explode)
     result = CliRunner().invoke(cli, ["export", "--db", str(db), "-o", str(out)])
     assert result.exit_code != 0
     assert out.read_text(encoding="utf-8") == "previous export\n"
@@ -190,3 +191,13 @@ def test_real_process_prints_no_traceback(tmp_path):
     )
     assert proc.returncode == 1
     assert proc.stderr.startswith("error: ") and "line 1" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_export_falls_back_for_what_orjson_refuses(tmp_path):
+    db = tmp_path / "p.annotator.db"
+    f = tmp_path / "big.jsonl"
+    f.write_text(json.dumps({"id": "d", "text": "abc", "meta": {"n": 2**70}, "annotator": "bob"}), encoding="utf-8")
+    assert run("import", f, "--db", db).exit_code == 0
+    out = tmp_path / "out.jsonl"
+    assert run("export", "--db", db, "-o", out).exit_code == 0
+    assert json.loads(out.read_text(encoding="utf-8"))["meta"]["n"] == 2**70

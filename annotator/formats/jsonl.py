@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+
+import orjson
 from typing import Any, Iterable
 
 from ..atomic import atomic_write
@@ -201,16 +203,25 @@ def _claim_object(claim: Claim) -> dict[str, Any]:
     return obj
 
 
+def encode(obj: Any) -> bytes:
+    """One JSON line as UTF-8 bytes: orjson (about 4x faster on large exports) where it can,
+    the standard library for what orjson refuses (integers beyond 64 bits in meta, say)."""
+    try:
+        return orjson.dumps(obj)
+    except TypeError:
+        return json.dumps(obj, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
 def dumps(item: AnnotatedDocument) -> str:
-    return json.dumps(to_object(item), ensure_ascii=False)
+    return encode(to_object(item)).decode("utf-8")
 
 
 def write(items: Iterable[AnnotatedDocument], path: str | Path) -> WriteReport:
     report = WriteReport()
-    with atomic_write(path) as handle:
+    with atomic_write(path, binary=True) as handle:
         for item in items:
-            handle.write(dumps(item))
-            handle.write("\n")
+            handle.write(encode(to_object(item)))
+            handle.write(b"\n")
             report.documents += 1
             report.spans += len(item.spans)
             report.claims += len(item.claims)
