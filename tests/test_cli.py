@@ -197,7 +197,7 @@ def test_export_falls_back_for_what_orjson_refuses(tmp_path):
     db = tmp_path / "p.annotator.db"
     f = tmp_path / "big.jsonl"
     f.write_text(json.dumps({"id": "d", "text": "abc", "meta": {"n": 2**70}, "annotator": "bob"}), encoding="utf-8")
-    assert run("import", f, "--db", db).exit_code == 0
+    assert run("import", f, "--db", db, "--format", "jsonl").exit_code == 0
     out = tmp_path / "out.jsonl"
     assert run("export", "--db", db, "-o", out).exit_code == 0
     assert json.loads(out.read_text(encoding="utf-8"))["meta"]["n"] == 2**70
