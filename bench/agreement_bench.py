@@ -110,11 +110,11 @@ def time_bratiaa(python: str | None) -> tuple[float | None, str]:
         try:
             import bratiaa  # noqa: F401
         except ImportError:
-            return None, (
-                "bratiaa is not importable here; `pip install bratiaa` into a separate "
-                "environment and pass --bratiaa-python PATH to compare"
-            )
-        python = sys.executable
+            python, problem = _bratiaa_env()
+            if python is None:
+                return None, problem
+        else:
+            python = sys.executable
     result = subprocess.run(
         [python, "-c", _BRATIAA_SNIPPET.format(repeats=REPEATS), str(BRATIAA_PROJECT)],
         capture_output=True,
@@ -125,6 +125,26 @@ def time_bratiaa(python: str | None) -> tuple[float | None, str]:
         last = (result.stderr.strip().splitlines() or ["no output"])[-1]
         return None, f"bratiaa failed: {last}"
     return float(result.stdout.strip().splitlines()[-1]), "4 reviewers x 7 documents"
+
+
+BRATIAA_ENV = Path(__file__).resolve().parent / ".bratiaa-venv"  # git-ignored, made once
+
+
+def _bratiaa_env() -> tuple[str | None, str]:
+    """An interpreter with bratiaa, in a virtualenv of its own beside this script (made on first
+    use: bratiaa pins old numpy/matplotlib, which must not enter the project's environment)."""
+    python = BRATIAA_ENV / "bin" / "python"
+    if not python.exists():
+        made = subprocess.run([sys.executable, "-m", "venv", str(BRATIAA_ENV)], capture_output=True, text=True)
+        if made.returncode != 0:
+            return None, f"could not make a virtualenv for bratiaa: {made.stderr.strip()[-200:]}"
+    check = subprocess.run([str(python), "-c", "import bratiaa"], capture_output=True)
+    if check.returncode != 0:
+        print("installing bratiaa into bench/.bratiaa-venv (once)...", file=sys.stderr)
+        installed = subprocess.run([str(python), "-m", "pip", "install", "-q", "bratiaa"], capture_output=True, text=True)
+        if installed.returncode != 0:
+            return None, f"bratiaa could not be installed: {installed.stderr.strip()[-200:]}"
+    return str(python), ""
 
 
 def time_ours_on_bratiaa_example() -> float | None:
