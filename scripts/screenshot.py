@@ -49,6 +49,12 @@ def main(out: str) -> None:
     window._focus_claim(window.panel.claim_ids()[1])
     window.view.verticalScrollBar().setValue(0)
 
+    shoot_when_drawn(app, window, out)
+
+
+def shoot_when_drawn(app: QApplication, window, out: str, delay_ms: int = 1200) -> None:
+    """Grab the screen where ``window`` is once the event loop has drawn it, save a PNG, quit."""
+
     def shoot() -> None:
         screen = QApplication.primaryScreen()
         pixmap = screen.grabWindow(0, 0, 0, window.frameGeometry().width(), window.frameGeometry().height())
@@ -56,7 +62,7 @@ def main(out: str) -> None:
         pixmap.save(out)
         app.quit()
 
-    QTimer.singleShot(1200, shoot)
+    QTimer.singleShot(delay_ms, shoot)
     app.exec()
 
 

@@ -1,6 +1,6 @@
 """Screenshot of the review view on a seed article annotated by three reviewers.
 
-    QT_QPA_PLATFORM=xcb xvfb-run -a -s "-screen 0 1400x860x24" .venv/bin/python bench/review_screenshot.py docs/review.png
+    QT_QPA_PLATFORM=xcb xvfb-run -a -s "-screen 0 1400x860x24" .venv/bin/python scripts/review_screenshot.py docs/review.png
 """
 
 from __future__ import annotations
@@ -10,11 +10,13 @@ import sys
 import tempfile
 from pathlib import Path
 
-from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from screenshot import shoot_when_drawn  # noqa: E402  (the sibling script)
 
 SEED0 = "000_15135173df733d2c"
 
@@ -79,15 +81,7 @@ def main(out: str) -> None:
     # The claim item: the three reviewers' claims side by side, with their members.
     window.select_row(next(row for row, item in enumerate(window.items) if item.kind == "claim"))
 
-    def shoot() -> None:
-        screen = QApplication.primaryScreen()
-        pixmap = screen.grabWindow(0, 0, 0, window.frameGeometry().width(), window.frameGeometry().height())
-        Path(out).parent.mkdir(parents=True, exist_ok=True)
-        pixmap.save(out)
-        app.quit()
-
-    QTimer.singleShot(1200, shoot)
-    app.exec()
+    shoot_when_drawn(app, window, out)
 
 
 if __name__ == "__main__":
