@@ -3,6 +3,7 @@ seeding it, importing files and exporting layers."""
 
 from __future__ import annotations
 
+import inspect
 import os
 import warnings
 from dataclasses import dataclass, field
@@ -80,7 +81,11 @@ def read_files(
                 raise InputError("no such file or folder", path=str(path))
             name = formats.detect(path) if format == "auto" else format
             module = formats.get(name)
-            items.extend(module.read(path, default_annotator=annotator))
+            if progress is not None and len(paths) == 1 and "progress" in inspect.signature(module.read).parameters:
+                # One large file: let a streaming reader report how far into it it is.
+                items.extend(module.read(path, default_annotator=annotator, progress=progress))
+            else:
+                items.extend(module.read(path, default_annotator=annotator))
             if progress:
                 progress(index + 1, len(paths))
     if warnings_out is not None:

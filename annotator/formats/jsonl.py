@@ -19,7 +19,7 @@ from typing import Any, Iterable
 from ..atomic import atomic_write
 from ..errors import InputError
 from ..model import AnnotatedDocument, Claim, Document, Span, check_span, text_sha256
-from .base import WriteReport, read_text
+from .base import WriteReport, read_lines
 
 NAME = "jsonl"
 EXTENSIONS = (".jsonl", ".ndjson")
@@ -34,10 +34,10 @@ def default_title(text: str, fallback: str) -> str:
     return fallback
 
 
-def read(path: str | Path, *, default_annotator: str) -> list[AnnotatedDocument]:
-    content = read_text(path)
+def read(path: str | Path, *, default_annotator: str, progress=None) -> list[AnnotatedDocument]:
+    """Read line by line (a large file is never held whole), reporting progress in bytes."""
     items = []
-    for lineno, line in enumerate(content.split("\n"), start=1):
+    for lineno, line in read_lines(path, progress):
         if not line.strip():
             continue
         try:
