@@ -198,3 +198,24 @@ def test_claims_model_passes_the_model_tester(qtmodeltester, window):
     qtmodeltester.check(model)
     assert model.rowCount() == 2  # the claim, then the spans in no claim
     assert window.panel.claim_row_texts(1) == ("Spans in no claim (1)", ["Kuksung Nam"])
+
+
+def test_a_project_that_cannot_be_opened_gets_a_dialog_not_a_traceback(qtbot, tmp_path, monkeypatch):
+    from PySide6.QtWidgets import QMessageBox
+
+    from annotator.gui import app as app_module
+
+    Settings().reviewer = "alice"
+    junk = tmp_path / "junk.annotator.db"
+    junk.write_bytes(b"not a database" * 20)
+    shown = []
+
+    def close_box():
+        box = next(w for w in QApplication.topLevelWidgets() if isinstance(w, QMessageBox) and w.isVisible())
+        shown.append(box.text())
+        box.accept()
+
+    QTimer.singleShot(100, close_box)
+    assert app_module.run(str(junk)) == 1
+    assert shown and "not an Annotator project" in shown[0]
+    assert junk.read_bytes() == b"not a database" * 20

@@ -112,6 +112,9 @@ def test_review_and_agreement_open_from_the_menus(window, qtbot, tmp_path):
     gold = sqlite3.connect(window.store.path).execute(
         "SELECT start, \"end\", label FROM spans WHERE annotator = 'gold'").fetchall()
     assert gold == [(start, start + 15, "SPEAKER")]  # the agreed item went to gold automatically
+    row = window.documents.row_of(SEED0)
+    qtbot.waitUntil(lambda: window.documents.index(row, 4).data() == "1 of 1")  # adjudicated k of n
+    assert window.documents.index(1, 4).data() == ""  # one reviewer there: nothing to adjudicate
     review.close()
     agreement = window.show_agreement()
     assert agreement.objectName() == "agreementWindow" and agreement.isVisible()

@@ -2,22 +2,30 @@
 
 from __future__ import annotations
 
+from typing import Callable
+
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
 from ..store import DocumentSummary
 
-COLUMNS = ("Title", "Spans", "Claims", "Done")
+COLUMNS = ("Title", "Spans", "Claims", "Done", "Adjudicated")
+REVIEW_COLUMN = 4
 Index = QModelIndex | QPersistentModelIndex
 
 
 class DocumentsModel(QAbstractTableModel):
-    def __init__(self, parent=None):
+    """Rows hold summaries; the adjudication column is worked out only for rows Qt shows."""
+
+    def __init__(self, parent=None, review_progress: Callable[[str], tuple[int, int] | None] | None = None):
         super().__init__(parent)
         self._rows: list[DocumentSummary] = []
         self._row_of: dict[str, int] = {}
+        self._review_progress = review_progress
+        self._progress: dict[str, tuple[int, int] | None] = {}
 
     def reset(self, rows: list[DocumentSummary]) -> None:
         self.beginResetModel()
+        self._progress.clear()
         self._rows = list(rows)
         self._row_of = {r.id: n for n, r in enumerate(self._rows)}
         self.endResetModel()
@@ -27,7 +35,21 @@ class DocumentsModel(QAbstractTableModel):
         if row is None:
             return
         self._rows[row] = summary
+        self._progress.pop(summary.id, None)
         self.dataChanged.emit(self.index(row, 0), self.index(row, len(COLUMNS) - 1))
+
+    def review_progress(self, doc_id: str) -> tuple[int, int] | None:
+        """(decided, total) disagreement items, or None where fewer than two reviewers worked."""
+        if self._review_progress is None:
+            return None
+        if doc_id not in self._progress:
+            self._progress[doc_id] = self._review_progress(doc_id)
+        return self._progress[doc_id]
+
+    def forget_review_progress(self) -> None:
+        self._progress.clear()
+        if self._rows:
+            self.dataChanged.emit(self.index(0, REVIEW_COLUMN), self.index(len(self._rows) - 1, REVIEW_COLUMN))
 
     def doc_id(self, row: int) -> str | None:
         return self._rows[row].id if 0 <= row < len(self._rows) else None
@@ -51,11 +73,18 @@ class DocumentsModel(QAbstractTableModel):
         row = self._rows[index.row()]
         column = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
+            if column == REVIEW_COLUMN:
+                progress = self.review_progress(row.id)
+                return f"{progress[0]} of {progress[1]}" if progress else ""
             return (row.title, row.spans, row.claims, "✓" if row.done else "")[column]
         if role == Qt.ItemDataRole.ToolTipRole:
-            return f"{row.title}\n{row.length:,} characters · {row.spans} spans · {row.claims} claims" + (
+            tip = f"{row.title}\n{row.length:,} characters · {row.spans} spans · {row.claims} claims" + (
                 " · done" if row.done else ""
             )
+            if column == REVIEW_COLUMN and self.review_progress(row.id):
+                decided, total = self.review_progress(row.id)
+                tip += f"\nadjudicated {decided} of {total} disagreement items" + (" · review done" if decided == total else "")
+            return tip
         if role == Qt.ItemDataRole.TextAlignmentRole and column > 0:
             return int(Qt.AlignmentFlag.AlignCenter)
         if role == Qt.ItemDataRole.UserRole:

@@ -58,7 +58,7 @@ class MainWindow(QMainWindow):
     # -- construction ------------------------------------------------------------------------
 
     def _build_widgets(self) -> None:
-        self.documents = DocumentsModel(self)
+        self.documents = DocumentsModel(self, review_progress=self._review_progress)
         self.doc_table = QTableView(self)
         self.doc_table.setObjectName("documentList")
         self.doc_table.setModel(self.documents)
@@ -67,7 +67,7 @@ class MainWindow(QMainWindow):
         self.doc_table.verticalHeader().hide()
         self.doc_table.setWordWrap(False)
         self.doc_table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        for column in (1, 2, 3):
+        for column in (1, 2, 3, 4):
             self.doc_table.horizontalHeader().setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
         self.view = AnnotationView(self)
         self.view.set_scheme(self.scheme)
@@ -496,6 +496,12 @@ class MainWindow(QMainWindow):
 
     # -- review ------------------------------------------------------------------------------
 
+    def _review_progress(self, doc_id: str):
+        from ..review import review_progress
+
+        reviewers = {a for _d, a, _done in self.store.layers(doc_id) if a != GOLD}
+        return review_progress(self.store, doc_id) if len(reviewers) >= 2 else None
+
     def open_review(self):
         """The adjudication view for the open document; the lead is the current reviewer."""
         from .review_window import ReviewWindow
@@ -509,7 +515,8 @@ class MainWindow(QMainWindow):
         window = ReviewWindow(self.store, self.session.doc_id, self.session.reviewer, self,
                               auto_accept=self.settings.auto_accept)
         window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        window.changed.connect(lambda _doc: self.reload_documents())
+        window.changed.connect(lambda _doc: self.documents.forget_review_progress())
+        self.documents.forget_review_progress()  # opening may have accepted agreed items already
         window.auto_accept_changed.connect(self.settings.set_auto_accept)
         window.show()
         return window
