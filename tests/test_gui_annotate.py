@@ -244,3 +244,12 @@ def test_nothing_is_lost_when_the_window_closes(active, qtbot, project_path):
 
     with Store(project_path) as store:
         assert [(s.start, s.end) for s in store.spans(SEED0, "alice")] == [(start, end)]
+
+
+def test_label_keys_work_wherever_the_focus_is_but_the_note_field(active, qtbot):
+    start, end = select(active, "Kuksung Nam")
+    active.doc_table.setFocus()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is active.doc_table)
+    qtbot.keyClick(active.doc_table, Qt.Key.Key_1)
+    assert span_rows(active) == [(start, end, "SPEAKER")]
+    assert active.session.doc_id == SEED0  # the key did not jump the list to another document
