@@ -446,6 +446,15 @@ class Store:
             raise EditError(f"no document with id {doc_id!r} in the project")
         return Document(id=row[0], title=row[1], text=row[2], source=row[3], meta=json.loads(row[4]))
 
+    def set_title(self, doc_id: str, title: str) -> None:
+        """Rename a document (its title is ours to change; its text never is)."""
+        title = " ".join(title.split())
+        if not title:
+            raise EditError("a document title cannot be empty")
+        with self.atomic():
+            if self.db.execute("UPDATE documents SET title = ? WHERE id = ?", (title, doc_id)).rowcount != 1:
+                raise EditError(f"no document with id {doc_id!r} in the project")
+
     def document_ids(self) -> list[str]:
         return [r[0] for r in self.db.execute("SELECT id FROM documents ORDER BY position")]
 

@@ -6,7 +6,7 @@ import sqlite3
 import pytest
 from PySide6.QtCore import QPoint, Qt, QTimer
 from PySide6.QtGui import QTextCursor
-from PySide6.QtWidgets import QApplication, QMenu, QMessageBox
+from PySide6.QtWidgets import QApplication, QLineEdit, QMenu, QMessageBox
 
 SEED0 = "000_15135173df733d2c"
 
@@ -253,3 +253,19 @@ def test_label_keys_work_wherever_the_focus_is_but_the_note_field(active, qtbot)
     qtbot.keyClick(active.doc_table, Qt.Key.Key_1)
     assert span_rows(active) == [(start, end, "SPEAKER")]
     assert active.session.doc_id == SEED0  # the key did not jump the list to another document
+
+
+def test_rename_a_document_in_the_list(active, qtbot):
+    index = active.documents.index(0, 0)
+    active.doc_table.setFocus()
+    active.doc_table.edit(index)
+    editor = active.doc_table.viewport().findChild(QLineEdit)
+    assert editor is not None
+    editor.selectAll()
+    qtbot.keyClicks(editor, "South Korea warns the UN about North Korean cyber threats")
+    qtbot.keyClick(editor, Qt.Key.Key_Return)  # the delegate commits on the next turn of the event loop
+    qtbot.waitUntil(lambda: index.data() != "Cybersecurity News that Matters")
+    assert rows(active, "SELECT title FROM documents WHERE id = ?", SEED0) == [
+        ("South Korea warns the UN about North Korean cyber threats",)]
+    assert index.data() == "South Korea warns the UN about North Korean cyber threats"
+    assert rows(active, "SELECT count(*) FROM spans")[0][0] == 0  # typing S, K... tagged nothing

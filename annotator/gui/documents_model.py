@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Callable
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
@@ -16,8 +17,14 @@ Index = QModelIndex | QPersistentModelIndex
 class DocumentsModel(QAbstractTableModel):
     """Rows hold summaries; the adjudication column is worked out only for rows Qt shows."""
 
-    def __init__(self, parent=None, review_progress: Callable[[str], tuple[int, int] | None] | None = None):
+    def __init__(
+        self,
+        parent=None,
+        review_progress: Callable[[str], tuple[int, int] | None] | None = None,
+        rename: Callable[[str, str], bool] | None = None,
+    ):
         super().__init__(parent)
+        self._rename = rename  # (doc_id, title) -> stored?
         self._rows: list[DocumentSummary] = []
         self._row_of: dict[str, int] = {}
         self._review_progress = review_progress
@@ -85,11 +92,32 @@ class DocumentsModel(QAbstractTableModel):
                 decided, total = self.review_progress(row.id)
                 tip += f"\nadjudicated {decided} of {total} disagreement items" + (" · review done" if decided == total else "")
             return tip
+        if role == Qt.ItemDataRole.EditRole and column == 0:
+            return row.title
         if role == Qt.ItemDataRole.TextAlignmentRole and column > 0:
             return int(Qt.AlignmentFlag.AlignCenter)
         if role == Qt.ItemDataRole.UserRole:
             return row.id
         return None
+
+    def flags(self, index: Index) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        flags = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+        if index.column() == 0 and self._rename is not None:
+            flags |= Qt.ItemFlag.ItemIsEditable
+        return flags
+
+    def setData(self, index: Index, value, role: int = Qt.ItemDataRole.EditRole) -> bool:  # noqa: N802
+        if role != Qt.ItemDataRole.EditRole or not index.isValid() or index.column() != 0 or self._rename is None:
+            return False
+        row = self._rows[index.row()]
+        title = " ".join(str(value).split())
+        if not title or title == row.title or not self._rename(row.id, title):
+            return False
+        self._rows[index.row()] = replace(row, title=title)
+        self.dataChanged.emit(index, index)
+        return True
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):  # noqa: N802
         if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal and 0 <= section < len(COLUMNS):

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from .. import edits, formats, project
+from ..errors import AnnotatorError
 from ..model import CLAIM, GOLD, Label
 from ..offsets import trim_whitespace
 from ..store import Store
@@ -58,7 +59,7 @@ class MainWindow(QMainWindow):
     # -- construction ------------------------------------------------------------------------
 
     def _build_widgets(self) -> None:
-        self.documents = DocumentsModel(self, review_progress=self._review_progress)
+        self.documents = DocumentsModel(self, review_progress=self._review_progress, rename=self._rename_document)
         self.doc_table = QTableView(self)
         self.doc_table.setObjectName("documentList")
         self.doc_table.setModel(self.documents)
@@ -66,6 +67,9 @@ class MainWindow(QMainWindow):
         self.doc_table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.doc_table.verticalHeader().hide()
         self.doc_table.setWordWrap(False)
+        self.doc_table.setEditTriggers(
+            QAbstractItemView.EditTrigger.EditKeyPressed | QAbstractItemView.EditTrigger.DoubleClicked
+        )
         self.doc_table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         for column in (1, 2, 3, 4):
             self.doc_table.horizontalHeader().setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
@@ -316,6 +320,17 @@ class MainWindow(QMainWindow):
         name, ok = QInputDialog.getItem(self, "Show another reviewer", "Reviewer:", names, 0, False)
         if ok:
             self.set_overlay(name)
+
+    def _rename_document(self, doc_id: str, title: str) -> bool:
+        try:
+            self.store.set_title(doc_id, title)
+        except AnnotatorError as exc:
+            self.show_error(str(exc))
+            return False
+        if doc_id == self.session.doc_id:
+            self.setWindowTitle(f"{title} — Annotator — {self.store.path.name}")
+            self._update_status()
+        return True
 
     def step_document(self, step: int) -> None:
         row = self.documents.row_of(self.session.doc_id) if self.session.doc_id else -1
