@@ -219,3 +219,30 @@ def test_a_project_that_cannot_be_opened_gets_a_dialog_not_a_traceback(qtbot, tm
     assert app_module.run(str(junk)) == 1
     assert shown and "not an Annotator project" in shown[0]
     assert junk.read_bytes() == b"not a database" * 20
+
+
+def test_a_write_that_fails_is_reported_and_the_view_stays_true_to_the_file(window, qtbot):
+    view, store = window.view, window.store
+    start = view.text.index("Hwang Joon-kook")
+    # Another program holds the write lock: our insert times out instead of succeeding.
+    import sqlite3 as sql
+
+    store.db.execute("PRAGMA busy_timeout = 100")
+    other = sql.connect(store.path, timeout=0.1)
+    other.execute("BEGIN IMMEDIATE")
+    try:
+        view.select_cp(start, start + 15)
+        window.apply_label("SPEAKER")
+    finally:
+        other.rollback()
+        other.close()
+    assert "locked" in window.messages[-1]
+    assert window.saved_label.text() == "✗ not saved"
+    assert store.spans(window.session.doc_id, "alice") == []
+    assert view.placed == {}  # nothing is drawn that is not in the file
+    assert not window.undo_action.isEnabled()  # and nothing to undo
+    for box in QApplication.topLevelWidgets():
+        if box.objectName() == "errorBox":
+            box.close()
+    window.apply_label("SPEAKER")  # the selection is still there: trying again works
+    assert [(s.start, s.end) for s in store.spans(window.session.doc_id, "alice")] == [(start, start + 15)]
