@@ -592,25 +592,23 @@ class Store:
 
     def claims(self, doc_id: str, annotator: str) -> list[StoredClaim]:
         """The layer's claims in text order of their statements, members in text order."""
-        # Both queries walk the (doc_id, annotator) indexes; ordering is done here, which is
-        # much cheaper than SQLite sorting joined rows for a long article.
-        members: dict[int, list[tuple[int, int, int]]] = defaultdict(list)
-        for claim_id, span_id, start, end in self.db.execute(
-            """SELECT m.claim_id, m.span_id, s.start, s."end" FROM spans s
-               JOIN claim_members m ON m.span_id = s.id WHERE s.doc_id = ? AND s.annotator = ?""",
+        # Walk from the layer's claims (a covering index) to their members and spans by key;
+        # starting from the layer's spans would probe claim_members once per span.
+        members: dict[int, list[int]] = defaultdict(list)
+        for claim_id, span_id in self.db.execute(
+            """SELECT m.claim_id, m.span_id FROM claims c JOIN claim_members m ON m.claim_id = c.id
+               JOIN spans s ON s.id = m.span_id WHERE c.doc_id = ? AND c.annotator = ?
+               ORDER BY m.claim_id, s.start, s."end", s.id""",
             (doc_id, annotator),
         ):
-            members[claim_id].append((start, end, span_id))
+            members[claim_id].append(span_id)
         rows = self.db.execute(
-            """SELECT c.id, c.span_id, c.note, coalesce(s.start, 0) FROM claims c LEFT JOIN spans s ON s.id = c.span_id
-               WHERE c.doc_id = ? AND c.annotator = ?""",
+            """SELECT c.id, c.span_id, c.note FROM claims c LEFT JOIN spans s ON s.id = c.span_id
+               WHERE c.doc_id = ? AND c.annotator = ? ORDER BY coalesce(s.start, 0), c.id""",
             (doc_id, annotator),
         ).fetchall()
-        rows.sort(key=lambda r: (r[3], r[0]))
-        return [
-            StoredClaim(i, span, tuple(m[2] for m in sorted(members.get(i, ())) ), note)
-            for i, span, note, _start in rows
-        ]
+        empty: tuple[int, ...] = ()
+        return [StoredClaim(i, span, tuple(members[i]) if i in members else empty, note) for i, span, note in rows]
 
     def claim(self, claim_id: int) -> tuple[str, str, StoredClaim]:
         row = self.db.execute("SELECT doc_id, annotator, span_id, note FROM claims WHERE id = ?", (claim_id,)).fetchone()
