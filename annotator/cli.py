@@ -164,8 +164,9 @@ def docs(db: str, annotator: str | None, as_json: bool) -> None:
             {
                 "id": r.id, "title": r.title, "length": r.length, "annotator": reviewer,
                 "spans": r.spans, "claims": r.claims, "done": r.done, "layers": by_doc.get(r.id, []),
+                # Adjudication applies where two or more reviewers worked; elsewhere it is not "done".
                 "review": {"decided": reviewed[r.id][0], "total": reviewed[r.id][1],
-                           "done": reviewed[r.id][0] == reviewed[r.id][1]},
+                           "done": _reviewers(by_doc.get(r.id, [])) >= 2 and reviewed[r.id][0] == reviewed[r.id][1]},
             }
             for r in rows
         ]
@@ -224,6 +225,10 @@ def agreement(db: str, annotators: str | None, labels: str | None, doc_ids: str 
         click.echo(json.dumps(report_to_json(report), ensure_ascii=False, indent=2))
     else:
         click.echo(format_table(report))
+
+
+def _reviewers(layers: list[dict]) -> int:
+    return sum(1 for layer in layers if layer["annotator"] != GOLD)
 
 
 def main() -> None:

@@ -131,25 +131,29 @@ class RestoreSpan:
 
 def _snapshot(store: Store, span_id: int) -> SpanRow:
     doc_id, annotator, span = store.span(span_id)
-    led = []
-    for claim_id in store.claims_led_by(span_id):
-        _d, _a, claim = store.claim(claim_id)
-        led.append(ClaimRow(claim.id, claim.span_id, claim.note, claim.members))
     return SpanRow(
         id=span_id, doc_id=doc_id, annotator=annotator, start=span.start, end=span.end, label=span.label,
-        attrs=dict(span.attrs), led_claims=tuple(led), member_of=tuple(store.claims_with_member(span_id)),
+        attrs=dict(span.attrs), led_claims=tuple(_claim_row(store, c) for c in store.claims_led_by(span_id)),
+        member_of=tuple(store.claims_with_member(span_id)),
     )
 
 
 @dataclass(frozen=True)
 class Relabel:
-    """Change a span's label. Relabelling to CLAIM makes it lead a new claim (undone together)."""
+    """Change a span's label, keeping claims consistent with labels (undone together):
+
+    - relabelled to CLAIM, the span leads a new claim (and stops being another claim's member);
+    - relabelled from CLAIM to anything else, the claims it led are dissolved.
+
+    The inverse carries the exact claims and memberships to put back (same ids), so later history
+    entries that name them stay valid.
+    """
 
     doc_id: str
     span_id: int
     label: str
-    drop_claim: int | None = None  # the inverse of a relabel that created this claim
-    restore_claim: int | None = None  # the id to give that claim again on redo
+    claims_before: tuple[ClaimRow, ...] | None = None  # set on inverses: the claims it led
+    member_of_before: tuple[int, ...] | None = None  # set on inverses: the claims it belonged to
 
     @property
     def description(self) -> str:
@@ -162,14 +166,37 @@ class Relabel:
     def apply(self, store: Store) -> "Relabel":
         with store.atomic():
             doc_id, annotator, span = store.span(self.span_id)
+            led_before = tuple(_claim_row(store, c) for c in store.claims_led_by(self.span_id))
+            member_of_before = tuple(store.claims_with_member(self.span_id))
             store._relabel_span(self.span_id, self.label)
-            if self.drop_claim is not None:
-                store.db.execute("DELETE FROM claims WHERE id = ?", (self.drop_claim,))
-                return Relabel(self.doc_id, self.span_id, span.label, restore_claim=self.drop_claim)
-            created = None
-            if self.label == CLAIM and not store.claims_led_by(self.span_id):
-                created = store._insert_claim(doc_id, annotator, self.span_id, claim_id=self.restore_claim)
-        return Relabel(self.doc_id, self.span_id, span.label, drop_claim=created)
+            if self.claims_before is not None:  # undo or redo: put back exactly what was there
+                self._restore(store, doc_id, annotator, led_before, member_of_before)
+            elif self.label == CLAIM and not led_before:
+                for claim_id in member_of_before:
+                    store._detach(claim_id, self.span_id)  # a statement is not also a member
+                store._insert_claim(doc_id, annotator, self.span_id)
+            elif self.label != CLAIM and span.label == CLAIM:
+                for claim in led_before:
+                    store.db.execute("DELETE FROM claims WHERE id = ?", (claim.id,))
+        return Relabel(self.doc_id, self.span_id, span.label, led_before, member_of_before)
+
+    def _restore(self, store: Store, doc_id: str, annotator: str, led_now, member_of_now) -> None:
+        for claim in led_now:
+            store.db.execute("DELETE FROM claims WHERE id = ?", (claim.id,))
+        for claim in self.claims_before or ():
+            store._insert_claim(doc_id, annotator, self.span_id, claim.note, claim_id=claim.id)
+            for member in claim.members:
+                store._attach(claim.id, member)
+        wanted = set(self.member_of_before or ())
+        for claim_id in set(member_of_now) - wanted:
+            store._detach(claim_id, self.span_id)
+        for claim_id in wanted - set(member_of_now):
+            store._attach(claim_id, self.span_id)
+
+
+def _claim_row(store: Store, claim_id: int) -> ClaimRow:
+    _d, _a, claim = store.claim(claim_id)
+    return ClaimRow(claim.id, claim.span_id, claim.note, claim.members)
 
 
 @dataclass(frozen=True)

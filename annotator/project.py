@@ -13,6 +13,7 @@ from typing import Callable, Iterable
 import platformdirs
 
 from . import formats
+from .formats.base import lone_surrogate
 from .errors import InputError
 from .labels import load_scheme
 from .model import AnnotatedDocument
@@ -83,9 +84,12 @@ def read_files(
             module = formats.get(name)
             if progress is not None and len(paths) == 1 and "progress" in inspect.signature(module.read).parameters:
                 # One large file: let a streaming reader report how far into it it is.
-                items.extend(module.read(path, default_annotator=annotator, progress=progress))
+                read = module.read(path, default_annotator=annotator, progress=progress)
             else:
-                items.extend(module.read(path, default_annotator=annotator))
+                read = module.read(path, default_annotator=annotator)
+            for item in read:
+                _refuse_lone_surrogates(item, path)
+            items.extend(read)
             if progress:
                 progress(index + 1, len(paths))
     if warnings_out is not None:
@@ -93,6 +97,17 @@ def read_files(
     if not items:
         raise InputError("no documents found in the given files")
     return items
+
+
+def _refuse_lone_surrogates(item: AnnotatedDocument, path: Path) -> None:
+    doc = item.document
+    fields = [("text", doc.text), ("title", doc.title), ("reviewer", item.annotator)]
+    fields += [(f"label of span {s.id}", s.label) for s in item.spans]
+    fields += [(f"note of claim {c.id}", c.note) for c in item.claims]
+    for what, value in fields:
+        bad = lone_surrogate(value)
+        if bad:
+            raise InputError(f"document {doc.id!r}: its {what} holds {bad}", path=str(path))
 
 
 def import_files(

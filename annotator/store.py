@@ -519,6 +519,11 @@ class Store:
         sql += " ORDER BY d.position, l.annotator"
         return [(d, a, bool(done)) for d, a, done in self.db.execute(sql, params)]
 
+    def has_multi_reviewer_documents(self) -> bool:
+        return self.db.execute(
+            "SELECT 1 FROM layers WHERE annotator != 'gold' GROUP BY doc_id HAVING count(*) >= 2 LIMIT 1"
+        ).fetchone() is not None
+
     def set_done(self, doc_id: str, annotator: str, done: bool) -> None:
         with self.atomic():
             self._touch_layer(doc_id, annotator)
@@ -535,6 +540,13 @@ class Store:
             (doc_id, annotator),
         ).fetchall()
         return [Span(s, e, lab, i, {} if a == "{}" else json.loads(a)) for i, s, e, lab, a in rows]
+
+    def find_span(self, doc_id: str, annotator: str, start: int, end: int, label: str) -> int | None:
+        row = self.db.execute(
+            'SELECT id FROM spans WHERE doc_id = ? AND annotator = ? AND start = ? AND "end" = ? AND label = ?',
+            (doc_id, annotator, start, end, label),
+        ).fetchone()
+        return None if row is None else row[0]
 
     def span_or_none(self, span_id: int) -> Span | None:
         row = self.db.execute('SELECT id, start, "end", label, attrs FROM spans WHERE id = ?', (span_id,)).fetchone()

@@ -201,3 +201,11 @@ def test_export_falls_back_for_what_orjson_refuses(tmp_path):
     out = tmp_path / "out.jsonl"
     assert run("export", "--db", db, "-o", out).exit_code == 0
     assert json.loads(out.read_text(encoding="utf-8"))["meta"]["n"] == 2**70
+
+
+def test_unpaired_surrogates_are_refused_with_the_file(tmp_path):
+    bad = tmp_path / "surrogate.jsonl"
+    bad.write_text('{"text": "a\\ud800b", "annotator": "bob"}\n', encoding="utf-8")
+    result = run("import", bad, "--db", tmp_path / "p.db", "--format", "jsonl")
+    assert result.exit_code == 1
+    assert result.stderr.startswith(f"error: {bad}") and "line 1: the document text holds an unpaired UTF-16 surrogate (\\ud800 at position 1)" in result.stderr

@@ -51,3 +51,27 @@ def test_relabel_to_claim_creates_a_claim_and_undo_removes_it(seeded_store):
     assert store.claims(doc_id, "alice") == []
     log.redo()
     assert [c.id for c in store.claims(doc_id, "alice")] == [claim.id]  # same id on redo
+
+
+def test_relabelling_keeps_claims_consistent_and_undoes_exactly(seeded_store):
+    store = seeded_store
+    doc_id = store.document_ids()[0]
+    log = EditLog(store)
+    claim = log.do(edits.AddSpan(doc_id, "alice", 559, 736, "CLAIM", new_claim=True))
+    figure = log.do(edits.AddSpan(doc_id, "alice", 600, 610, "FIGURE", join_claim=claim.created_claim))
+    log.do(edits.SetNote(doc_id, claim.created_claim, "a note"))
+    before = state(store, doc_id)
+    # The statement relabelled away from CLAIM: its claim is dissolved, not left pointing at a SPEAKER.
+    log.do(edits.Relabel(doc_id, claim.span_id, "SPEAKER"))
+    assert store.claims(doc_id, "alice") == []
+    log.undo()
+    assert state(store, doc_id) == before
+    # A member relabelled to CLAIM leads a claim of its own and leaves the other one.
+    log.do(edits.Relabel(doc_id, figure.span_id, "CLAIM"))
+    claims = {c.span_id: c for c in store.claims(doc_id, "alice")}
+    assert claims[claim.span_id].members == () and claims[figure.span_id].members == ()
+    after = state(store, doc_id)
+    log.undo()
+    assert state(store, doc_id) == before
+    log.redo()
+    assert state(store, doc_id) == after  # the same claim ids come back

@@ -269,3 +269,35 @@ def test_rename_a_document_in_the_list(active, qtbot):
         ("South Korea warns the UN about North Korean cyber threats",)]
     assert index.data() == "South Korea warns the UN about North Korean cyber threats"
     assert rows(active, "SELECT count(*) FROM spans")[0][0] == 0  # typing S, K... tagged nothing
+
+
+def test_a_note_being_typed_is_kept_when_moving_on(active, qtbot):
+    select(active, "Illicit cyber activities pose significant challenges")
+    press(qtbot, active, Qt.Key.Key_4)
+    claim = active.session.current_claim
+    active.panel.note.setFocus()
+    qtbot.keyClicks(active.panel.note, "check the UN report")  # no Return
+    press(qtbot, active, Qt.Key.Key_PageDown, Qt.KeyboardModifier.ControlModifier)  # next document
+    assert active.session.doc_id != SEED0
+    assert rows(active, "SELECT note FROM claims WHERE id = ?", claim) == [("check the UN report",)]
+
+
+def test_a_click_on_plain_text_deselects_so_a_key_cannot_relabel_a_far_span(active, qtbot):
+    start, end = select(active, "Kuksung Nam")
+    press(qtbot, active, Qt.Key.Key_1)
+    assert active.session.selected_span is not None
+    click_text(qtbot, active, active.view.text.index("GMT+9"))
+    assert active.session.selected_span is None
+    press(qtbot, active, Qt.Key.Key_2)
+    assert span_rows(active) == [(start, end, "SPEAKER")]
+
+
+def test_tagging_the_same_span_twice_makes_one_span(active, qtbot):
+    select(active, "Hwang Joon-kook")
+    press(qtbot, active, Qt.Key.Key_1)
+    first = active.session.selected_span
+    active.session.select_span(None)
+    start, end = select(active, "Hwang Joon-kook")
+    press(qtbot, active, Qt.Key.Key_1)
+    assert span_rows(active) == [(start, end, "SPEAKER")]
+    assert active.session.selected_span == first and "Already tagged" in active.messages[-1]

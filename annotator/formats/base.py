@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+import re
 from pathlib import Path
 from typing import Iterator
 
@@ -17,6 +18,20 @@ class WriteReport:
     # Spans the format could not express (overlaps in IOB tags, partial tokens...), described.
     skipped: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def lone_surrogate(value: str) -> str | None:
+    """Describe an unpaired UTF-16 surrogate in ``value`` (JSON can spell one: "\\ud800"), or None.
+
+    Such a string is not text: it cannot be stored as UTF-8 or written back out.
+    """
+    found = _SURROGATE.search(value)
+    if found is None:
+        return None
+    return f"an unpaired UTF-16 surrogate (\\u{ord(found.group()):04x} at position {found.start()}), which is not a character"
 
 
 def _open_error(exc: OSError, path: Path) -> InputError:
@@ -48,7 +63,7 @@ def read_lines(path: str | Path, progress=None) -> Iterator[tuple[int, str]]:
             except UnicodeDecodeError as exc:
                 where = offset + exc.start
                 raise InputError(
-                    f"is not valid UTF-8 (byte 0x{raw[exc.start]:02x} at byte offset {where})",
+                    f"the file is not valid UTF-8 (byte 0x{raw[exc.start]:02x} at byte offset {where})",
                     path=str(path),
                     line=number,
                 ) from None
@@ -82,7 +97,7 @@ def read_text(path: str | Path, *, allow_empty: bool = False) -> str:
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
         raise InputError(
-            f"is not valid UTF-8 (byte 0x{data[exc.start]:02x} at byte offset {exc.start})",
+            f"the file is not valid UTF-8 (byte 0x{data[exc.start]:02x} at byte offset {exc.start})",
             path=str(path),
             line=line,
         ) from None

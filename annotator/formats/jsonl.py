@@ -19,7 +19,7 @@ from typing import Any, Iterable
 from ..atomic import atomic_write
 from ..errors import InputError
 from ..model import AnnotatedDocument, Claim, Document, Span, check_span, text_sha256
-from .base import WriteReport, read_lines
+from .base import WriteReport, lone_surrogate, read_lines
 
 NAME = "jsonl"
 EXTENSIONS = (".jsonl", ".ndjson")
@@ -43,7 +43,7 @@ def read(path: str | Path, *, default_annotator: str, progress=None) -> list[Ann
         try:
             obj = json.loads(line)
         except json.JSONDecodeError as exc:
-            raise InputError(f"not valid JSON ({exc.msg} at column {exc.colno})", path=str(path), line=lineno) from None
+            raise InputError(f"not valid JSON: {exc.msg} (column {exc.colno})", path=str(path), line=lineno) from None
         try:
             items.append(parse_object(obj, default_annotator=default_annotator))
         except ValueError as exc:
@@ -71,6 +71,9 @@ def parse_object(obj: Any, *, default_annotator: str) -> AnnotatedDocument:
     text = _require(obj, "text", str, "the line")
     if not text:
         raise ValueError("the document text is empty")
+    bad = lone_surrogate(text)
+    if bad:
+        raise ValueError(f"the document text holds {bad}")
     meta = obj.get("meta") or {}
     if not isinstance(meta, dict):
         raise ValueError("'meta' must be an object")

@@ -229,7 +229,14 @@ class ClaimsPanel(QWidget):
         return {g.claim.id for r, g in enumerate(self.model.groups)
                 if g.claim is not None and self.tree.isExpanded(self.model.index(r, 0))}
 
+    def commit_note(self) -> None:
+        """Save what is typed in the note field before the field shows another claim's note."""
+        if self.note.isEnabled() and self._current_claim is not None:
+            self._note_finished()
+
     def set_current_claim(self, claim_id: int | None) -> None:
+        if claim_id != self._current_claim:
+            self.commit_note()
         self._current_claim = claim_id
         self.model.set_current_claim(claim_id)
         group = next((g for g in self.model.groups if g.claim is not None and g.claim.id == claim_id), None)

@@ -200,6 +200,7 @@ class MainWindow(QMainWindow):
         s.selected_span_changed.connect(lambda _span: self._refresh_marks())
         self.doc_table.selectionModel().currentRowChanged.connect(self._on_document_row)
         self.view.span_clicked.connect(self._on_span_clicked)
+        self.view.blank_clicked.connect(lambda: self.session.select_span(None))
         self.panel.claim_selected.connect(self._on_panel_claim)
         self.panel.span_selected.connect(self._on_panel_span)
         self.panel.detach_requested.connect(lambda c, sp: self._do(edits.Detach(s.doc_id, c, sp)))
@@ -217,7 +218,8 @@ class MainWindow(QMainWindow):
                 self.splitter.restoreState(state)
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
-        # Everything is already committed; this only remembers where the user was.
+        # Everything else is already committed; a note still being typed is saved now.
+        self.panel.commit_note()
         self.settings.set_geometry("mainWindow", self.saveGeometry())
         self.settings.set_geometry("mainSplitter", self.splitter.saveState())
         if self.session.doc_id:
@@ -231,6 +233,8 @@ class MainWindow(QMainWindow):
 
     def reload_documents(self) -> None:
         self.documents.reset(self.store.document_summaries(self.session.reviewer))
+        # The adjudication column only where there is something to adjudicate: it takes room.
+        self.doc_table.setColumnHidden(4, not self.store.has_multi_reviewer_documents())
 
     def _open_initial_document(self) -> None:
         last = self.settings.last_document(self.store.path)
@@ -257,6 +261,7 @@ class MainWindow(QMainWindow):
         doc_id = self.documents.doc_id(current.row())
         if doc_id is None or doc_id == self.session.doc_id:
             return
+        self.panel.commit_note()  # a note being typed belongs to the document being left
         self.session.open_document(doc_id)
         doc = self.store.document(doc_id)
         self.view.load(doc.text, self.store.spans(doc_id, self.session.reviewer), self._overlay_spans(doc_id))
@@ -364,6 +369,12 @@ class MainWindow(QMainWindow):
             start, end = trim_whitespace(self.view.text, *selection)
             if start >= end:
                 self.show_status("The selection holds only white space; nothing to tag.")
+                return
+            existing = self.store.find_span(s.doc_id, s.reviewer, start, end, label)
+            if existing is not None:
+                self.view.clear_selection()
+                s.select_span(existing)
+                self.show_status(f"Already tagged as {label}; that span is now selected.")
                 return
             new_claim = label == CLAIM
             join = None if new_claim else s.current_claim

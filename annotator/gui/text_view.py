@@ -84,6 +84,7 @@ class AnnotationView(QPlainTextEdit):
     """Shows one document; reports selections in code points; never edits the text."""
 
     span_clicked = Signal(object)  # span id
+    blank_clicked = Signal()  # a click (or a drag that selected nothing) where no span is
     SELECT_MENU_LIMIT = 12
     MARGIN_BLOCKS = 8  # blocks formatted beyond the visible ones, so a small scroll shows colour at once
 
@@ -376,12 +377,13 @@ class AnnotationView(QPlainTextEdit):
         if event.button() != Qt.MouseButton.LeftButton or self.textCursor().hasSelection():
             return
         if self._press_pos is not None and (pos - self._press_pos).manhattanLength() > 4:
+            self.blank_clicked.emit()  # a drag that selected nothing must not leave a span selected
             return
         cp = self.cp_at(pos)
-        if cp is None:
-            return
-        hits = self.spans_at(cp)
-        if len(hits) == 1:
+        hits = self.spans_at(cp) if cp is not None else []
+        if not hits:
+            self.blank_clicked.emit()
+        elif len(hits) == 1:
             self.span_clicked.emit(hits[0].id)
         elif hits:
             chosen = self.choose_span(hits, self.viewport().mapToGlobal(pos))
