@@ -784,9 +784,32 @@ class _Plan:
                 out.append(claim_id)
         return out
 
+    def member(self, tup: Tup, key: str, places: dict[tuple[int, int], list[Tup]]) -> int:
+        """A gold span for a claim member. Where gold already has a span at the same offsets under
+        another label, the label was decided on the span's own item: use that span rather than
+        bring the rejected label back."""
+        if tup not in self.by_tup:
+            same_place = [self.by_tup[t] for t in places.get(tup[:2], ()) if t in self.by_tup]
+            if len(same_place) == 1:
+                return same_place[0]
+        return self.span(tup, key, refresh=False)
+
+    def _at_place(self) -> dict[tuple[int, int], list[Tup]]:
+        places: dict[tuple[int, int], list[Tup]] = {}
+        for tup in self.by_tup:
+            places.setdefault(tup[:2], []).append(tup)
+        return places
+
     def claim(self, statement: Tup, members: Iterable[Tup], sources: Iterable[str], decision: str, key: str) -> None:
         span_ref = self.span(statement, key, refresh=False)
-        member_refs = tuple(self.span(m, key, refresh=False) for m in members if m != statement)
+        places = self._at_place()
+        member_refs = tuple(dict.fromkeys(self.member(m, key, places) for m in members if m != statement))
+        for n, row in enumerate(self.add_claims):
+            if row.span == span_ref and sorted(row.members) == sorted(member_refs) and row.provenance is not None:
+                # Two versions that came out the same in gold are one gold claim with both sources.
+                merged = tuple(sorted(set(row.provenance.sources) | set(sources)))
+                self.add_claims[n] = replace(row, provenance=replace(row.provenance, sources=merged))
+                return
         prov = Provenance(tuple(sorted(sources)), decision, self.lead, self.stamp)
         self.add_claims.append(GoldClaimRow(None, span_ref, member_refs, prov))
 

@@ -330,3 +330,31 @@ def test_review_module_imports_no_qt():
     code = "import sys, annotator.review; print(any(n.startswith('PySide6') for n in sys.modules))"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "False"
+
+
+def test_accepting_a_claim_keeps_the_label_chosen_on_a_member_item(tmp_path):
+    from annotator.model import Claim
+
+    store = open_project(tmp_path / "c.annotator.db")
+    doc = Document(id="d", title="t", text=TEXT)
+    statement, member = at("Pyongyang stole $3 billion from banks", "CLAIM"), at("Pyongyang", "ENTITY")
+    speaker = (member[0], member[1], "SPEAKER")
+    items = []
+    for who, label_of_member in (("alice", member), ("bob", speaker)):
+        spans = [Span(*statement, id="a"), Span(*label_of_member, id="b")]
+        items.append(AnnotatedDocument(doc, who, spans, [Claim(span="a", members=("b",), id="c")]))
+    store.import_items(items)
+    [doc_id] = store.document_ids()
+    review.AcceptAgreed(doc_id, "lead").apply(store)
+    span_item = item_at(review.review_items(store, doc_id), member)
+    review.AcceptVersion(doc_id, span_item.key, "lead", "alice").apply(store)  # ENTITY, not SPEAKER
+    claim_item = next(it for it in review.review_items(store, doc_id) if it.kind == "claim")
+    review.AcceptVersion(doc_id, claim_item.key, "lead", None).apply(store)  # "A": all versions
+    labels_there = [r[2] for r in gold_rows(store, doc_id) if r[:2] == member[:2]]
+    assert labels_there == ["ENTITY"]  # bob's SPEAKER did not come back through his claim
+    [(claim_id,)] = store.db.execute("SELECT id FROM claims WHERE annotator = 'gold'").fetchall()
+    members = store.db.execute(
+        "SELECT s.label FROM claim_members m JOIN spans s ON s.id = m.span_id WHERE m.claim_id = ?", (claim_id,)
+    ).fetchall()
+    assert members == [("ENTITY",)]
+    store.close()
