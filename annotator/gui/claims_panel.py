@@ -172,6 +172,7 @@ class ClaimsPanel(QWidget):
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self.setObjectName("claimsPanel")
+        self.setMinimumWidth(240)  # below this the member texts shrink to nothing
         self.model = ClaimsModel(self)
         self.tree = QTreeView(self)
         self.tree.setObjectName("claimsTree")
@@ -179,8 +180,8 @@ class ClaimsPanel(QWidget):
         self.tree.setUniformRowHeights(True)  # lets Qt skip measuring rows it does not show
         self.tree.header().setStretchLastSection(False)
         self.tree.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        self.tree.header().setSectionResizeMode(1, QHeaderView.ResizeMode.Interactive)
-        self.tree.header().resizeSection(1, 80)
+        self.tree.header().setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        self.tree.header().setMinimumSectionSize(40)
         self.tree.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.tree.customContextMenuRequested.connect(self._context_menu)
         self.tree.selectionModel().currentChanged.connect(self._current_changed)

@@ -83,7 +83,8 @@ class MainWindow(QMainWindow):
         self.splitter.setStretchFactor(0, 2)
         self.splitter.setStretchFactor(1, 5)
         self.splitter.setStretchFactor(2, 3)
-        self.splitter.setSizes([260, 640, 380])
+        self.doc_table.setMinimumWidth(180)
+        self.splitter.setSizes([300, 640, 400])
         self.setCentralWidget(self.splitter)
         self.resize(1360, 820)
 
