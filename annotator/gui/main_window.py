@@ -48,6 +48,9 @@ class MainWindow(QMainWindow):
         self.session = Session(store, reviewer, self)
         self.scheme = store.label_scheme()
         self.messages: list[str] = []  # every message shown to the user, newest last
+        self.overlay_reviewer: str | None = None  # whose spans are drawn faintly under ours
+        self.agreement_window = None  # made on first use, then reused
+        self._claims: list = []  # the open layer's claims, as the panel shows them
         self._build_widgets()
         self._build_actions()
         self._build_status_bar()
@@ -226,7 +229,7 @@ class MainWindow(QMainWindow):
         if self.session.doc_id:
             self.settings.set_last_document(self.store.path, self.session.doc_id)
         self.settings.sync()
-        if getattr(self, "agreement_window", None) is not None:
+        if self.agreement_window is not None:
             self.agreement_window.close()  # stops its worker thread so the app can quit
         super().closeEvent(event)
 
@@ -274,7 +277,7 @@ class MainWindow(QMainWindow):
         self._update_status()
 
     def _overlay_spans(self, doc_id: str) -> list:
-        other = getattr(self, "overlay_reviewer", None)
+        other = self.overlay_reviewer
         if not other or other == self.session.reviewer:
             return []
         return self.store.spans(doc_id, other)
@@ -480,7 +483,7 @@ class MainWindow(QMainWindow):
         s = self.session
         lit: tuple = ()
         if s.current_claim is not None:
-            claim = next((c for c in getattr(self, "_claims", []) if c.id == s.current_claim), None)
+            claim = next((c for c in self._claims if c.id == s.current_claim), None)
             if claim is not None:
                 lit = tuple(x for x in (claim.span_id, *claim.members) if x is not None)
         self.view.mark(s.selected_span, lit)
@@ -551,7 +554,7 @@ class MainWindow(QMainWindow):
     def show_agreement(self):
         from .agreement_window import AgreementWindow
 
-        window = getattr(self, "agreement_window", None)
+        window = self.agreement_window
         if window is None:
             window = AgreementWindow(self.store.path, self, settings=self.settings)
             window.document_activated.connect(self._open_from_agreement)
