@@ -8,7 +8,7 @@ for every block, so that one huge span cannot widen every search.
 
 from __future__ import annotations
 
-from bisect import bisect_left, bisect_right
+from bisect import bisect_left, bisect_right, insort
 from typing import Callable, Iterable
 
 from ..model import Span
@@ -29,6 +29,10 @@ class PlacedSpan:
         self.overlay = overlay  # another reviewer's span, drawn faintly and not clickable
         self.first_block = first_block
         self.last_block = last_block
+
+
+def _text_order(span: Span) -> tuple:
+    return span.start, -span.end, str(span.id)
 
 
 class _Layer:
@@ -57,6 +61,7 @@ class SpanIndex:
         self._placed: dict[tuple[int, object], PlacedSpan] = {}
         self._blocks: dict[int, list[PlacedSpan]] = {}
         self._own_index: dict[object, Span] | None = None
+        self._own_sorted: list[Span] | None = None
 
     # -- queries -----------------------------------------------------------------------------
 
@@ -73,11 +78,13 @@ class SpanIndex:
         return len(self._block_starts)
 
     def own_spans(self) -> list[Span]:
-        spans = [s for s in self._layers[0].spans if s is not None]
-        if self._added:
-            spans += self._added
-            spans.sort(key=lambda s: (s.start, -s.end, str(s.id)))
-        return spans
+        """Our spans in text order; kept sorted as spans come and go, not re-sorted per call."""
+        if self._own_sorted is None:
+            spans = [s for s in self._layers[0].spans if s is not None] + self._added
+            if self._added:
+                spans.sort(key=_text_order)
+            self._own_sorted = spans
+        return list(self._own_sorted)
 
     def entries(self, number: int) -> list[PlacedSpan]:
         """The spans (own and overlay) with at least one character in block ``number``."""
@@ -138,12 +145,16 @@ class SpanIndex:
             while layer.spans[n] is None or layer.spans[n].id != span_id:
                 n += 1
             layer.spans[n] = None  # a tombstone keeps the positions of the others
+        if self._own_sorted is not None:
+            self._own_sorted.remove(span)
         return self._forget_blocks(placed)
 
     def add(self, span: Span) -> range:
         """Add one of our own spans; returns the blocks it is in."""
         self.own[span.id] = span
         self._added.append(span)
+        if self._own_sorted is not None:
+            insort(self._own_sorted, span, key=_text_order)
         return self._forget_blocks(self._place(span, False))
 
     def _forget_blocks(self, placed: PlacedSpan) -> range:
