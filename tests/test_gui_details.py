@@ -246,3 +246,28 @@ def test_a_write_that_fails_is_reported_and_the_view_stays_true_to_the_file(wind
             box.close()
     window.apply_label("SPEAKER")  # the selection is still there: trying again works
     assert [(s.start, s.end) for s in store.spans(window.session.doc_id, "alice")] == [(start, start + 15)]
+
+
+def test_a_thousand_claims_reach_the_view_in_batches_and_navigation_reaches_any(window, qtbot, qtmodeltester):
+    from annotator.gui.claims_panel import BATCH
+    from annotator.model import Claim
+
+    paragraphs = [f"Minister {n} said {n} ships were seized." for n in range(1000)]
+    text = "\n".join(paragraphs)
+    spans, claims, offset = [], [], 0
+    for n, paragraph in enumerate(paragraphs):
+        spans += [Span(offset, offset + len(paragraph), "CLAIM", id=f"c{n}"),
+                  Span(offset, offset + len(f"Minister {n}"), "SPEAKER", id=f"s{n}")]
+        claims.append(Claim(span=f"c{n}", members=(f"s{n}",), id=f"k{n}"))
+        offset += len(paragraph) + 1
+    window.store.import_items([AnnotatedDocument(Document(id="many", title="many", text=text), "alice", spans, claims)])
+    window.reload_documents()
+    window.open_document("many")
+    model = window.panel.model
+    assert model.rowCount() == BATCH < 1000
+    qtmodeltester.check(model)
+    last = window.panel.claim_ids()[-1]
+    window._focus_claim(last)  # as ] would, from the far end
+    assert model.rowCount() == 1000
+    current = window.panel.tree.currentIndex()
+    assert current.row() == 999 and "Minister 999" in current.data()

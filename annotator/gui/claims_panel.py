@@ -18,6 +18,7 @@ from ..store import StoredClaim
 CLAIM_ROLE = Qt.ItemDataRole.UserRole
 SPAN_ROLE = Qt.ItemDataRole.UserRole + 1
 EXPAND_ALL_UP_TO = 50  # claims; beyond this only the current claim is opened
+BATCH = 400  # top-level rows handed to the view at a time, more as it scrolls
 Index = QModelIndex | QPersistentModelIndex
 
 
@@ -49,6 +50,7 @@ class ClaimsModel(QAbstractItemModel):
         self.scheme = LabelScheme()
         self.current_claim: int | None = None
         self._icons: dict[str, QIcon] = {}
+        self._loaded = 0  # top-level rows the view knows about (Qt's incremental fetching)
 
     def reset(self, text: str, spans: list[Span], claims: list[StoredClaim], scheme: LabelScheme) -> None:
         self.beginResetModel()
@@ -66,17 +68,42 @@ class ClaimsModel(QAbstractItemModel):
         if loose:
             groups.append(_Group(None, 0, loose))
         self.groups = groups
+        self._loaded = min(len(groups), BATCH)
         self.endResetModel()
+
+    # A long article has thousands of claims; laying all of them out costs a Python call per row,
+    # so the view gets them in batches as it scrolls (and on demand when one is navigated to).
+
+    def canFetchMore(self, parent: Index = QModelIndex()) -> bool:  # noqa: N802
+        return not parent.isValid() and self._loaded < len(self.groups)
+
+    def fetchMore(self, parent: Index = QModelIndex()) -> None:  # noqa: N802
+        if parent.isValid():
+            return
+        self.load_through(min(len(self.groups), self._loaded + BATCH) - 1)
+
+    def load_through(self, row: int) -> None:
+        """Make top-level rows up to ``row`` known to the view."""
+        if row < self._loaded:
+            return
+        last = min(row, len(self.groups) - 1)
+        self.beginInsertRows(QModelIndex(), self._loaded, last)
+        self._loaded = last + 1
+        self.endInsertRows()
 
     def set_current_claim(self, claim_id: int | None) -> None:
         old, self.current_claim = self.current_claim, claim_id
-        for row, group in enumerate(self.groups):
+        for row, group in enumerate(self.groups[: self._loaded]):
             if group.claim is not None and group.claim.id in (old, claim_id):
                 index = self.index(row, 0)
                 self.dataChanged.emit(index, index, [Qt.ItemDataRole.FontRole])
 
     def claim_row(self, claim_id: int) -> int | None:
-        return next((r for r, g in enumerate(self.groups) if g.claim is not None and g.claim.id == claim_id), None)
+        """The claim's top-level row, made known to the view if it was not yet."""
+        row = next((r for r, g in enumerate(self.groups) if g.claim is not None and g.claim.id == claim_id), None)
+        if row is not None:
+            self.load_through(row)
+        return row
 
     # -- QAbstractItemModel ------------------------------------------------------------------
 
@@ -94,7 +121,7 @@ class ClaimsModel(QAbstractItemModel):
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802
         if not parent.isValid():
-            return len(self.groups)
+            return self._loaded
         if parent.internalId() == 0 and parent.column() == 0:
             return len(self.groups[parent.row()].members)
         return 0
@@ -215,7 +242,8 @@ class ClaimsPanel(QWidget):
             if len(claims) <= EXPAND_ALL_UP_TO:
                 wanted = range(len(groups))
             else:
-                wanted = [r for r, g in enumerate(groups) if g.claim is None or g.claim.id in expanded]
+                wanted = [r for r, g in enumerate(groups[: self.model.rowCount()])
+                          if g.claim is not None and g.claim.id in expanded]
             for row in wanted:
                 group = groups[row]
                 # the spans in no claim are opened only when there are few of them
@@ -228,7 +256,7 @@ class ClaimsPanel(QWidget):
     def _expanded_claims(self) -> set[int]:
         if len(self.model.groups) > EXPAND_ALL_UP_TO * 4:  # asking each row costs; keep the current one open
             return set()
-        return {g.claim.id for r, g in enumerate(self.model.groups)
+        return {g.claim.id for r, g in enumerate(self.model.groups[: self.model.rowCount()])
                 if g.claim is not None and self.tree.isExpanded(self.model.index(r, 0))}
 
     def commit_note(self) -> None:
@@ -255,6 +283,7 @@ class ClaimsPanel(QWidget):
 
     def claim_row_texts(self, row: int) -> tuple[str, list[str]]:
         """What a row shows: the claim's title and its members' texts (for tests and tooltips)."""
+        self.model.load_through(row)
         top = self.model.index(row, 0)
         children = [self.model.index(k, 0, top).data() for k in range(self.model.rowCount(top))]
         return top.data(), children
@@ -272,6 +301,13 @@ class ClaimsPanel(QWidget):
         """Move the tree's current row to the given claim or member without emitting signals."""
         target = QModelIndex()
         for row, group in enumerate(self.model.groups):
+            if span_id is None and (group.claim is None or group.claim.id != claim_id):
+                continue
+            if span_id is not None and not (
+                (group.claim is not None and group.claim.span_id == span_id) or span_id in group.members
+            ):
+                continue
+            self.model.load_through(row)
             top = self.model.index(row, 0)
             if span_id is None:
                 if claim_id is not None and group.claim is not None and group.claim.id == claim_id:
