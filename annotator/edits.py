@@ -35,6 +35,8 @@ class ClaimRow:
     span_id: int | None
     note: str
     members: tuple[int, ...]
+    attrs: dict[str, Any] = field(default_factory=dict, compare=False)
+    created_at: str | None = None
 
 
 @dataclass(frozen=True)
@@ -50,6 +52,7 @@ class SpanRow:
     attrs: dict[str, Any]
     led_claims: tuple[ClaimRow, ...]  # claims whose statement this span is
     member_of: tuple[int, ...]  # claims this span belongs to
+    times: tuple[str, str] | None = None  # created_at, updated_at
 
 
 @dataclass(frozen=True)
@@ -119,9 +122,11 @@ class RestoreSpan:
     def apply(self, store: Store) -> RemoveSpan:
         row = self.row
         with store.atomic():
-            store._insert_span(row.doc_id, row.annotator, row.start, row.end, row.label, row.attrs, span_id=row.id)
+            store._insert_span(row.doc_id, row.annotator, row.start, row.end, row.label, row.attrs, span_id=row.id,
+                               times=row.times)
             for claim in row.led_claims:
-                store._insert_claim(row.doc_id, row.annotator, row.id, claim.note, claim_id=claim.id)
+                store._insert_claim(row.doc_id, row.annotator, row.id, claim.note, claim_id=claim.id, attrs=claim.attrs,
+                                    created_at=claim.created_at)
                 for member in claim.members:
                     store._attach(claim.id, member)
             for claim_id in row.member_of:
@@ -134,7 +139,7 @@ def _snapshot(store: Store, span_id: int) -> SpanRow:
     return SpanRow(
         id=span_id, doc_id=doc_id, annotator=annotator, start=span.start, end=span.end, label=span.label,
         attrs=dict(span.attrs), led_claims=tuple(_claim_row(store, c) for c in store.claims_led_by(span_id)),
-        member_of=tuple(store.claims_with_member(span_id)),
+        member_of=tuple(store.claims_with_member(span_id)), times=store.span_times(span_id),
     )
 
 
@@ -184,7 +189,8 @@ class Relabel:
         for claim in led_now:
             store.db.execute("DELETE FROM claims WHERE id = ?", (claim.id,))
         for claim in self.claims_before or ():
-            store._insert_claim(doc_id, annotator, self.span_id, claim.note, claim_id=claim.id)
+            store._insert_claim(doc_id, annotator, self.span_id, claim.note, claim_id=claim.id, attrs=claim.attrs,
+                                    created_at=claim.created_at)
             for member in claim.members:
                 store._attach(claim.id, member)
         wanted = set(self.member_of_before or ())
@@ -196,7 +202,8 @@ class Relabel:
 
 def _claim_row(store: Store, claim_id: int) -> ClaimRow:
     _d, _a, claim = store.claim(claim_id)
-    return ClaimRow(claim.id, claim.span_id, claim.note, claim.members)
+    attrs, created_at = store.claim_extras(claim_id)
+    return ClaimRow(claim.id, claim.span_id, claim.note, claim.members, attrs, created_at)
 
 
 @dataclass(frozen=True)

@@ -800,10 +800,21 @@ class _Plan:
             places.setdefault(tup[:2], []).append(tup)
         return places
 
-    def claim(self, statement: Tup, members: Iterable[Tup], sources: Iterable[str], decision: str, key: str) -> None:
+    def claim(
+        self, statement: Tup, members: Iterable[Tup], sources: Iterable[str], decision: str, key: str,
+        item: ReviewItem | None = None,
+    ) -> None:
         span_ref = self.span(statement, key, refresh=False)
         places = self._at_place()
         member_refs = tuple(dict.fromkeys(self.member(m, key, places) for m in members if m != statement))
+        if item is not None:
+            # Members may have been mapped to gold spans decided on their own items: the sources
+            # are the reviewers whose claim has exactly the shape that goes to gold.
+            tup_of = {ref: tup for tup, ref in self.by_tup.items()}
+            final = (statement, tuple(sorted(tup_of[ref] for ref in member_refs)))
+            sources = _claim_sources(item, final)
+            if decision != EDITED:
+                decision = _claim_decision(item, sources)
         for n, row in enumerate(self.add_claims):
             if row.span == span_ref and sorted(row.members) == sorted(member_refs) and row.provenance is not None:
                 # Two versions that came out the same in gold are one gold claim with both sources.
@@ -855,8 +866,7 @@ class AcceptVersion:
                 plan.remove_claims.extend(plan.gold_claims_in(item))
                 target = {shape for version in chosen for shape in version}
                 for statement, members in sorted(target):
-                    sources = _claim_sources(item, (statement, members))
-                    plan.claim(statement, members, sources, _claim_decision(item, sources), item.key)
+                    plan.claim(statement, members, (), ADJUDICATED, item.key, item=item)
             plan.decide(item, ACCEPTED if target else REJECTED)
             return plan.swap(self.doc_id, self.description).apply(store)
 
@@ -956,9 +966,7 @@ class BuildClaim:
                 members = sorted(
                     {g.tup for g in state.gold if g.label != CLAIM and any(_overlap(g.tup, m) for m in wanted)}
                 )
-                shape = (statement.tup, tuple(members))
-                sources = _claim_sources(item, shape)
-                plan.claim(statement.tup, members, sources, EDITED, item.key)
+                plan.claim(statement.tup, members, (), EDITED, item.key, item=item)
             plan.decide(item, ACCEPTED)
             return plan.swap(self.doc_id, self.description).apply(store)
 

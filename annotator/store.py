@@ -573,15 +573,16 @@ class Store:
 
     def _insert_span(
         self, doc_id: str, annotator: str, start: int, end: int, label: str,
-        attrs: dict[str, Any] | None = None, span_id: int | None = None,
+        attrs: dict[str, Any] | None = None, span_id: int | None = None, times: tuple[str, str] | None = None,
     ) -> int:
         self._check_new_span(doc_id, start, end, label)
         self._touch_layer(doc_id, annotator)
         stamp = now()
+        created, updated = times or (stamp, stamp)
         cursor = self.db.execute(
             'INSERT INTO spans (id, doc_id, annotator, start, "end", label, attrs, created_at, updated_at)'
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (span_id, doc_id, annotator, start, end, label, json.dumps(attrs or {}, ensure_ascii=False), stamp, stamp),
+            (span_id, doc_id, annotator, start, end, label, json.dumps(attrs or {}, ensure_ascii=False), created, updated),
         )
         return cursor.lastrowid
 
@@ -631,12 +632,12 @@ class Store:
 
     def _insert_claim(
         self, doc_id: str, annotator: str, span_id: int | None, note: str = "", claim_id: int | None = None,
-        attrs: dict[str, Any] | None = None,
+        attrs: dict[str, Any] | None = None, created_at: str | None = None,
     ) -> int:
         self._touch_layer(doc_id, annotator)
         cursor = self.db.execute(
             "INSERT INTO claims (id, doc_id, annotator, span_id, note, created_at, attrs) VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (claim_id, doc_id, annotator, span_id, note, now(), json.dumps(attrs or {}, ensure_ascii=False)),
+            (claim_id, doc_id, annotator, span_id, note, created_at or now(), json.dumps(attrs or {}, ensure_ascii=False)),
         )
         return cursor.lastrowid
 
@@ -656,6 +657,14 @@ class Store:
 
     def _set_note(self, claim_id: int, note: str) -> None:
         self.db.execute("UPDATE claims SET note = ? WHERE id = ?", (note, claim_id))
+
+    def claim_extras(self, claim_id: int) -> tuple[dict[str, Any], str | None]:
+        """A claim's attrs and creation time: what undo must put back besides its shape."""
+        row = self.db.execute("SELECT attrs, created_at FROM claims WHERE id = ?", (claim_id,)).fetchone()
+        return ({}, None) if row is None else (_attrs(row[0]), row[1])
+
+    def span_times(self, span_id: int) -> tuple[str, str] | None:
+        return self.db.execute("SELECT created_at, updated_at FROM spans WHERE id = ?", (span_id,)).fetchone()
 
     def claims_with_member(self, span_id: int) -> list[int]:
         return [r[0] for r in self.db.execute("SELECT claim_id FROM claim_members WHERE span_id = ?", (span_id,))]

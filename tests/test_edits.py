@@ -75,3 +75,26 @@ def test_relabelling_keeps_claims_consistent_and_undoes_exactly(seeded_store):
     assert state(store, doc_id) == before
     log.redo()
     assert state(store, doc_id) == after  # the same claim ids come back
+
+
+def test_undo_puts_back_claim_and_span_attributes(project_path):
+    from annotator.model import AnnotatedDocument, Claim, Document, Span
+    from annotator.project import open_project
+
+    store = open_project(project_path)
+    text = "Hwang said 40% of funds came from hacking."
+    store.import_items([AnnotatedDocument(
+        Document(id="d", title="t", text=text), "alice",
+        spans=[Span(0, 42, "CLAIM", id="c", attrs={"checked": True}), Span(0, 5, "SPEAKER", id="s")],
+        claims=[Claim(span="c", members=("s",), note="n", attrs={"k": "v"})],
+    )])
+    log = EditLog(store)
+    # Every column but updated_at, which records that an undo happened.
+    spans_sql = 'SELECT id, doc_id, annotator, start, "end", label, attrs, created_at FROM spans'
+    rows_before = store.db.execute("SELECT * FROM claims").fetchall(), store.db.execute(spans_sql).fetchall()
+    statement = next(s for s in store.spans("d", "alice") if s.label == "CLAIM")
+    for edit in (edits.Relabel("d", statement.id, "SPEAKER"), edits.RemoveSpan("d", statement.id)):
+        log.do(edit)
+        log.undo()
+        after = store.db.execute("SELECT * FROM claims").fetchall(), store.db.execute(spans_sql).fetchall()
+        assert after == rows_before

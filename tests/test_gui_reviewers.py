@@ -119,3 +119,34 @@ def test_review_and_agreement_open_from_the_menus(window, qtbot, tmp_path):
     agreement = window.show_agreement()
     assert agreement.objectName() == "agreementWindow" and agreement.isVisible()
     agreement.close()
+
+
+def test_closing_the_window_during_an_import_waits_and_keeps_the_project_whole(window, qtbot, tmp_path):
+    big = tmp_path / "big.jsonl"
+    with big.open("w", encoding="utf-8") as out:
+        for n in range(3000):
+            out.write(json.dumps({"id": f"d{n}", "text": f"Document {n} about ships.", "annotator": "bob"}) + "\n")
+    before = sqlite3.connect(window.store.path).execute("SELECT count(*) FROM documents").fetchone()
+    task = window.import_paths([str(big)])
+    window.close()  # at once, before the import could finish
+    assert not task._thread.isRunning()
+    after = sqlite3.connect(window.store.path).execute("SELECT count(*) FROM documents").fetchone()
+    assert after in (before, (before[0] + 3000,))  # rolled back whole, or finished whole
+    assert sqlite3.connect(window.store.path).execute("PRAGMA integrity_check").fetchone() == ("ok",)
+
+
+def test_a_merge_that_replaces_a_layer_clears_its_undo_history(window, qtbot, tmp_path):
+    start = window.view.text.index("Hwang Joon-kook")
+    window.view.select_cp(start, start + 15)
+    window.apply_label("SPEAKER")
+    assert window.undo_action.isEnabled()
+    other = open_project(tmp_path / "alice-elsewhere.annotator.db", seed=True)
+    EditLog(other).do(AddSpan(other.document_ids()[0], "alice", 0, 5, "ENTITY"))
+    other.close()
+    wait(qtbot, window, lambda: window.merge_paths([str(tmp_path / "alice-elsewhere.annotator.db")]))
+    close_boxes()
+    assert "1 replaced" in window.messages[-1]
+    assert not window.undo_action.isEnabled()  # the history no longer matches the layer
+    rows = sqlite3.connect(window.store.path).execute(
+        "SELECT start, \"end\", label FROM spans WHERE annotator = 'alice'").fetchall()
+    assert rows == [(0, 5, "ENTITY")]

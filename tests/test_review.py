@@ -358,3 +358,26 @@ def test_accepting_a_claim_keeps_the_label_chosen_on_a_member_item(tmp_path):
     ).fetchall()
     assert members == [("ENTITY",)]
     store.close()
+
+
+def test_gold_claim_sources_are_the_reviewers_whose_claim_went_to_gold(tmp_path):
+    from annotator.model import Claim
+
+    store = open_project(tmp_path / "s.annotator.db")
+    doc = Document(id="d", title="t", text=TEXT)
+    statement, member = at("Pyongyang stole $3 billion from banks", "CLAIM"), at("Pyongyang", "ENTITY")
+    speaker = (member[0], member[1], "SPEAKER")
+    items = []
+    for who, label_of_member in (("alice", speaker), ("bob", member)):
+        spans = [Span(*statement, id="a"), Span(*label_of_member, id="b")]
+        items.append(AnnotatedDocument(doc, who, spans, [Claim(span="a", members=("b",), id="c")]))
+    store.import_items(items)
+    [doc_id] = store.document_ids()
+    span_item = item_at(review.review_items(store, doc_id), member)
+    review.AcceptVersion(doc_id, span_item.key, "lead", "bob").apply(store)  # bob's ENTITY
+    claim_item = next(it for it in review.review_items(store, doc_id) if it.kind == "claim")
+    review.AcceptVersion(doc_id, claim_item.key, "lead", "alice").apply(store)  # alice's claim...
+    [(claim_id,)] = store.db.execute("SELECT id FROM claims WHERE annotator = 'gold'").fetchall()
+    # ...lands in gold with bob's member label, so it is exactly bob's claim.
+    assert review.claim_provenance(store, claim_id).sources == ("bob",)
+    store.close()

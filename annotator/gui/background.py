@@ -71,6 +71,12 @@ class BackgroundTask(QObject):
     def cancel(self) -> None:
         self._worker.cancel_event.set()
 
+    def finish_now(self) -> None:
+        """Cancel and wait for the thread (the window is closing): nothing is left half-done."""
+        self.cancel()
+        self._thread.quit()
+        self._thread.wait()
+
     def start(self) -> None:
         self._thread.start()
 

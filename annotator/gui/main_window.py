@@ -51,6 +51,7 @@ class MainWindow(QMainWindow):
         self.overlay_reviewer: str | None = None  # whose spans are drawn faintly under ours
         self.agreement_window = None  # made on first use, then reused
         self._claims: list = []  # the open layer's claims, as the panel shows them
+        self._tasks: list[BackgroundTask] = []  # import/export/merge still running
         self._build_widgets()
         self._build_actions()
         self._build_status_bar()
@@ -231,6 +232,8 @@ class MainWindow(QMainWindow):
         self.settings.sync()
         if self.agreement_window is not None:
             self.agreement_window.close()  # stops its worker thread so the app can quit
+        for task in list(self._tasks):
+            task.finish_now()  # a running import or merge rolls back; an export completes or is removed
         super().closeEvent(event)
 
     # -- documents ---------------------------------------------------------------------------
@@ -612,6 +615,14 @@ class MainWindow(QMainWindow):
         if folder:
             self.import_paths([folder], format="brat")
 
+    def _start(self, task: BackgroundTask) -> BackgroundTask:
+        self._tasks.append(task)
+        forget = lambda *_args: self._tasks.remove(task) if task in self._tasks else None  # noqa: E731
+        task.done.connect(forget)
+        task.error.connect(forget)
+        task.start()
+        return task
+
     def import_paths(self, paths: list[str], *, format: str = "auto") -> BackgroundTask:
         reviewer = self.session.reviewer
         db_path = self.store.path
@@ -623,8 +634,7 @@ class MainWindow(QMainWindow):
         task = BackgroundTask(self, "Importing…", work)
         task.done.connect(self._imported)
         task.error.connect(lambda message: self.show_error(f"Import refused: {message}"))
-        task.start()
-        return task
+        return self._start(task)
 
     def _imported(self, result) -> None:
         self.scheme = self.store.label_scheme()
@@ -671,10 +681,13 @@ class MainWindow(QMainWindow):
         task = BackgroundTask(self, "Merging reviewer files…", work)
         task.done.connect(self._merged)
         task.error.connect(lambda message: self.show_error(f"Merge refused, nothing changed: {message}"))
-        task.start()
-        return task
+        return self._start(task)
 
     def _merged(self, result) -> None:
+        # A replaced layer is not what its undo history was recorded against: replaying it would
+        # bring back rows of the old layer beside the merged ones.
+        for doc_id, reviewer in result.replaced:
+            self.session.forget_history(doc_id, reviewer)
         self.scheme = self.store.label_scheme()
         self.view.set_scheme(self.scheme)
         self._reload_current()
@@ -707,6 +720,5 @@ class MainWindow(QMainWindow):
         task = BackgroundTask(self, "Exporting…", work)
         task.done.connect(done)
         task.error.connect(lambda message: self.show_error(f"Export failed: {message}"))
-        task.start()
-        return task
+        return self._start(task)
 

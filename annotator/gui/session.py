@@ -46,6 +46,11 @@ class Session(QObject):
         self.set_current_claim(None)
         self.select_span(None)
 
+    def forget_history(self, doc_id: str, reviewer: str) -> None:
+        stack = self._stacks.get((doc_id, reviewer))
+        if stack is not None:
+            stack.clear()
+
     def set_reviewer(self, reviewer: str) -> None:
         self.reviewer = reviewer
         if self.doc_id is not None:
