@@ -136,7 +136,9 @@ def layer_items(
         from .review import gold_export_items
 
         return gold_export_items(store, doc_ids)
-    return store.annotated_documents(annotator=annotator, doc_ids=doc_ids)
+    items = store.annotated_documents(annotator=annotator, doc_ids=doc_ids)
+    # "Every reviewer" means the reviewers: the adjudicated layer is exported with --gold.
+    return (item for item in items if item.annotator != GOLD) if annotator is None else items
 
 
 def export(
@@ -149,6 +151,11 @@ def export(
     doc_ids: Iterable[str] | None = None,
 ) -> formats.WriteReport:
     module = formats.get(format)
+    if module is formats.txt:  # the texts themselves: every document, annotated or not
+        wanted = None if doc_ids is None else set(doc_ids)
+        texts = (AnnotatedDocument(store.document(d), "", is_layer=False)
+                 for d in store.document_ids() if wanted is None or d in wanted)
+        return module.write(texts, Path(out))
     return module.write(layer_items(store, annotator=annotator, gold=gold, doc_ids=doc_ids), Path(out))
 
 

@@ -209,3 +209,16 @@ def test_unpaired_surrogates_are_refused_with_the_file(tmp_path):
     result = run("import", bad, "--db", tmp_path / "p.db", "--format", "jsonl")
     assert result.exit_code == 1
     assert result.stderr.startswith(f"error: {bad}") and "line 1: the document text holds an unpaired UTF-16 surrogate (\\ud800 at position 1)" in result.stderr
+
+
+def test_export_of_every_reviewer_leaves_gold_out_and_txt_writes_every_document(tmp_path):
+    db = tmp_path / "p.annotator.db"
+    for who in ("alice", "gold"):
+        f = tmp_path / f"{who}.jsonl"
+        f.write_text(line(annotator=who), encoding="utf-8")
+        run("import", f, "--db", db, "--format", "jsonl")
+    run("import", SEEDS / "000_15135173df733d2c.txt", "--db", db)  # nobody annotated it
+    records = [json.loads(x) for x in run("export", "--db", db).output.splitlines()]
+    assert [r["annotator"] for r in records] == ["alice"]
+    run("export", "--db", db, "--format", "txt", "-o", tmp_path / "texts")
+    assert sorted(p.name for p in (tmp_path / "texts").iterdir()) == ["000_15135173df733d2c.txt", "d1.txt"]

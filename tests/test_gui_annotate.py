@@ -301,3 +301,16 @@ def test_tagging_the_same_span_twice_makes_one_span(active, qtbot):
     press(qtbot, active, Qt.Key.Key_1)
     assert span_rows(active) == [(start, end, "SPEAKER")]
     assert active.session.selected_span == first and "Already tagged" in active.messages[-1]
+
+
+def test_moving_the_caret_away_deselects_the_clicked_span(active, qtbot):
+    start, end = select(active, "Kuksung Nam")
+    press(qtbot, active, Qt.Key.Key_1)
+    active.view.clear_selection()
+    click_text(qtbot, active, start + 2)
+    assert active.session.selected_span is not None
+    for _ in range(30):
+        press(qtbot, active, Qt.Key.Key_Right)
+    assert active.session.selected_span is None
+    press(qtbot, active, Qt.Key.Key_2)
+    assert span_rows(active) == [(start, end, "SPEAKER")]  # nothing far away was relabelled

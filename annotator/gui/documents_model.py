@@ -42,7 +42,9 @@ class DocumentsModel(QAbstractTableModel):
         if row is None:
             return
         self._rows[row] = summary
-        self._progress.pop(summary.id, None)
+        # The adjudication count is not recounted here: working it out for a long document with
+        # several layers takes most of a second, far too long for every key press. It is
+        # refreshed when the review view changes gold and whenever the list is reloaded.
         self.dataChanged.emit(self.index(row, 0), self.index(row, len(COLUMNS) - 1))
 
     def review_progress(self, doc_id: str) -> tuple[int, int] | None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QItemSelectionModel, Qt
+from PySide6.QtCore import QItemSelectionModel, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QColor, QIcon, QKeySequence, QPixmap
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -206,6 +206,7 @@ class MainWindow(QMainWindow):
         self.doc_table.selectionModel().currentRowChanged.connect(self._on_document_row)
         self.view.span_clicked.connect(self._on_span_clicked)
         self.view.blank_clicked.connect(lambda: self.session.select_span(None))
+        self.view.cursorPositionChanged.connect(self._caret_moved)
         self.panel.claim_selected.connect(self._on_panel_claim)
         self.panel.span_selected.connect(self._on_panel_span)
         self.panel.detach_requested.connect(lambda c, sp: self._do(edits.Detach(s.doc_id, c, sp)))
@@ -305,6 +306,8 @@ class MainWindow(QMainWindow):
             self.show_error("'gold' is the adjudicated layer; it is built in Review > Review disagreements.")
             return
         self.session.set_reviewer(name)
+        if self.overlay_reviewer == name:
+            self.overlay_reviewer = None  # one's own spans are not an overlay
         self._reload_current()
         self.show_status(f"Now annotating as {name}")
 
@@ -319,6 +322,9 @@ class MainWindow(QMainWindow):
 
     def set_overlay(self, name: str | None) -> None:
         """Show another reviewer's spans faintly under this reviewer's own (None hides them)."""
+        if name is not None and name == self.session.reviewer:
+            self.show_status(f"{name} is the reviewer annotating now; pick another reviewer to compare.")
+            return
         self.overlay_reviewer = name
         if self.session.doc_id:
             self.view.set_spans(self.store.spans(self.session.doc_id, self.session.reviewer), self._overlay_spans(self.session.doc_id))
@@ -341,7 +347,7 @@ class MainWindow(QMainWindow):
             return False
         if doc_id == self.session.doc_id:
             self.setWindowTitle(f"{title} — Annotator — {self.store.path.name}")
-            self._update_status()
+            QTimer.singleShot(0, self._update_status)  # after the list row holds the new title
         return True
 
     def step_document(self, step: int) -> None:
@@ -444,6 +450,8 @@ class MainWindow(QMainWindow):
         self._focus_claim(ids[index])
 
     def clear_current(self) -> None:
+        if self.panel.note.hasFocus():
+            self.view.setFocus()  # the note field is about to be disabled: keep the keys in the text
         self.view.clear_selection()
         self.session.select_span(None)
         self.session.set_current_claim(None)
@@ -503,6 +511,17 @@ class MainWindow(QMainWindow):
         if led:
             s.set_current_claim(led[0])
         self.panel.select_item_for(led[0] if led else None, None if led else span_id)
+
+    def _caret_moved(self) -> None:
+        """Moving the caret away from the clicked span (arrows, Shift+arrows) deselects it, so
+        that a label key tags what the caret marks rather than a span out of sight."""
+        span_id = self.session.selected_span
+        placed = self.view.index.placed(span_id) if span_id is not None else None
+        if placed is None:
+            return
+        cursor = self.view.textCursor()
+        if cursor.hasSelection() or not placed.qt_start <= cursor.position() <= placed.qt_end:
+            self.session.select_span(None)
 
     def _on_panel_claim(self, claim_id) -> None:
         self._focus_claim(claim_id)
