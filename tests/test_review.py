@@ -332,52 +332,47 @@ def test_review_module_imports_no_qt():
     assert result.stdout.strip() == "False"
 
 
-def test_accepting_a_claim_keeps_the_label_chosen_on_a_member_item(tmp_path):
+def two_reviewers_with_a_claim(tmp_path, alice_member_label: str, bob_member_label: str):
+    """alice and bob each have the same claim; its one member differs only by label."""
     from annotator.model import Claim
 
-    store = open_project(tmp_path / "c.annotator.db")
+    store = open_project(tmp_path / "two.annotator.db")
     doc = Document(id="d", title="t", text=TEXT)
     statement, member = at("Pyongyang stole $3 billion from banks", "CLAIM"), at("Pyongyang", "ENTITY")
-    speaker = (member[0], member[1], "SPEAKER")
     items = []
-    for who, label_of_member in (("alice", member), ("bob", speaker)):
-        spans = [Span(*statement, id="a"), Span(*label_of_member, id="b")]
+    for who, label in (("alice", alice_member_label), ("bob", bob_member_label)):
+        spans = [Span(*statement, id="a"), Span(member[0], member[1], label, id="b")]
         items.append(AnnotatedDocument(doc, who, spans, [Claim(span="a", members=("b",), id="c")]))
     store.import_items(items)
     [doc_id] = store.document_ids()
-    review.AcceptAgreed(doc_id, "lead").apply(store)
-    span_item = item_at(review.review_items(store, doc_id), member)
-    review.AcceptVersion(doc_id, span_item.key, "lead", "alice").apply(store)  # ENTITY, not SPEAKER
+    return store, doc_id, member[:2]
+
+
+def decide_member_then_claim(store, doc_id, place, member_reviewer, claim_reviewer):
+    span_item = next(it for it in review.review_items(store, doc_id) if it.kind == "span" and (it.start, it.end) == place)
+    review.AcceptVersion(doc_id, span_item.key, "lead", member_reviewer).apply(store)
     claim_item = next(it for it in review.review_items(store, doc_id) if it.kind == "claim")
-    review.AcceptVersion(doc_id, claim_item.key, "lead", None).apply(store)  # "A": all versions
-    labels_there = [r[2] for r in gold_rows(store, doc_id) if r[:2] == member[:2]]
-    assert labels_there == ["ENTITY"]  # bob's SPEAKER did not come back through his claim
+    review.AcceptVersion(doc_id, claim_item.key, "lead", claim_reviewer).apply(store)
     [(claim_id,)] = store.db.execute("SELECT id FROM claims WHERE annotator = 'gold'").fetchall()
+    return claim_id
+
+
+def test_accepting_a_claim_keeps_the_label_chosen_on_a_member_item(tmp_path):
+    store, doc_id, place = two_reviewers_with_a_claim(tmp_path, "ENTITY", "SPEAKER")
+    review.AcceptAgreed(doc_id, "lead").apply(store)
+    claim_id = decide_member_then_claim(store, doc_id, place, "alice", None)  # ENTITY, then "A"
+    labels_there = [r[2] for r in gold_rows(store, doc_id) if r[:2] == place]
+    assert labels_there == ["ENTITY"]  # bob's SPEAKER did not come back through his claim
     members = store.db.execute(
         "SELECT s.label FROM claim_members m JOIN spans s ON s.id = m.span_id WHERE m.claim_id = ?", (claim_id,)
     ).fetchall()
-    assert members == [("ENTITY",)]
+    assert members == [("ENTITY",)]  # and the versions that came out the same are one gold claim
     store.close()
 
 
 def test_gold_claim_sources_are_the_reviewers_whose_claim_went_to_gold(tmp_path):
-    from annotator.model import Claim
-
-    store = open_project(tmp_path / "s.annotator.db")
-    doc = Document(id="d", title="t", text=TEXT)
-    statement, member = at("Pyongyang stole $3 billion from banks", "CLAIM"), at("Pyongyang", "ENTITY")
-    speaker = (member[0], member[1], "SPEAKER")
-    items = []
-    for who, label_of_member in (("alice", speaker), ("bob", member)):
-        spans = [Span(*statement, id="a"), Span(*label_of_member, id="b")]
-        items.append(AnnotatedDocument(doc, who, spans, [Claim(span="a", members=("b",), id="c")]))
-    store.import_items(items)
-    [doc_id] = store.document_ids()
-    span_item = item_at(review.review_items(store, doc_id), member)
-    review.AcceptVersion(doc_id, span_item.key, "lead", "bob").apply(store)  # bob's ENTITY
-    claim_item = next(it for it in review.review_items(store, doc_id) if it.kind == "claim")
-    review.AcceptVersion(doc_id, claim_item.key, "lead", "alice").apply(store)  # alice's claim...
-    [(claim_id,)] = store.db.execute("SELECT id FROM claims WHERE annotator = 'gold'").fetchall()
-    # ...lands in gold with bob's member label, so it is exactly bob's claim.
+    store, doc_id, place = two_reviewers_with_a_claim(tmp_path, "SPEAKER", "ENTITY")
+    claim_id = decide_member_then_claim(store, doc_id, place, "bob", "alice")  # bob's ENTITY, alice's claim
+    # alice's claim lands in gold with bob's member label, so it is exactly bob's claim.
     assert review.claim_provenance(store, claim_id).sources == ("bob",)
     store.close()
