@@ -222,3 +222,21 @@ def test_export_of_every_reviewer_leaves_gold_out_and_txt_writes_every_document(
     assert [r["annotator"] for r in records] == ["alice"]
     run("export", "--db", db, "--format", "txt", "-o", tmp_path / "texts")
     assert sorted(p.name for p in (tmp_path / "texts").iterdir()) == ["000_15135173df733d2c.txt", "d1.txt"]
+
+
+@pytest.mark.parametrize("fmt", ["jsonl", "doccano", "spacy", "conll"])
+def test_line_formats_are_read_as_a_stream_with_progress_in_bytes(tmp_path, fmt):
+    from annotator import formats
+    from annotator.model import AnnotatedDocument, Document, Span
+    from annotator.project import read_files
+
+    items = [AnnotatedDocument(Document(id=f"d{n}", title="t", text=f"Kim said {n} ships."), "bob",
+                               [Span(0, 3, "PER", id="s1")]) for n in range(3000)]
+    path = tmp_path / ("out.conll" if fmt == "conll" else "out.jsonl")
+    formats.get(fmt).write(items, path)
+    calls = []
+    back = read_files([path], format=fmt, annotator="bob", progress=lambda done, total: calls.append((done, total)))
+    assert len(back) == 3000 if fmt != "conll" else len(back) >= 1
+    size = path.stat().st_size
+    byte_calls = [c for c in calls if c[1] == size]
+    assert len(byte_calls) >= 1 and all(0 < done <= size for done, _ in byte_calls)

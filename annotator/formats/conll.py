@@ -32,7 +32,7 @@ from typing import Iterable
 from ..atomic import atomic_write
 from ..errors import InputError
 from ..model import AnnotatedDocument, Document, Span
-from .base import WriteReport, read_text
+from .base import WriteReport, read_lines
 from .jsonl import default_title
 from .tokenize import Aligner, tokenize
 
@@ -44,14 +44,13 @@ DOCSTART = "-DOCSTART-"
 _TAG = re.compile(r"^(?:O|([BIESLU])-(.+))$")
 
 
-def read(path: str | Path, *, default_annotator: str) -> list[AnnotatedDocument]:
+def read(path: str | Path, *, default_annotator: str, progress=None) -> list[AnnotatedDocument]:
     path = Path(path)
-    content = read_text(path)
     # documents -> sentences -> (token, tag, line number)
     documents: list[list[list[tuple[str, str, int]]]] = [[[]]]
     has_docstart = False
-    for lineno, raw in enumerate(content.split("\n"), start=1):
-        line = raw.rstrip("\r")
+    for lineno, raw in read_lines(path, progress):
+        line = raw.rstrip("\r\n")
         if not line.strip():
             if documents[-1][-1]:
                 documents[-1].append([])

@@ -34,7 +34,7 @@ from typing import Any, Iterable
 from ..atomic import atomic_write
 from ..errors import InputError
 from ..model import CLAIM, AnnotatedDocument, Claim, Document, Span, check_span, text_sha256
-from .base import WriteReport, read_text
+from .base import WriteReport, read_lines, read_text
 from .jsonl import default_title
 
 NAME = "doccano"
@@ -88,6 +88,19 @@ def json_records(content: str, path: str | Path) -> list[tuple[int, Any]]:
         raise InputError(
             f"not valid JSON ({exc.msg} at column {exc.colno})", path=str(path), line=exc.lineno
         ) from None
+
+
+def read_records(path: str | Path, progress=None) -> list[tuple[int, Any]]:
+    """(line number, value) of a JSONL file, read line by line with progress in bytes; a file of
+    multi-line values (doccano's pretty-printed relation export) is decoded whole instead."""
+    records: list[tuple[int, Any]] = []
+    try:
+        for lineno, line in read_lines(path, progress):
+            if line.strip():
+                records.append((lineno, json.loads(line)))
+    except json.JSONDecodeError:
+        return json_records(read_text(path), path)  # names the line of the first real error
+    return records
 
 
 def span_ref(span: Span) -> dict[str, Any]:
@@ -214,10 +227,9 @@ def unique_spans(spans: list[Span], *, where: str) -> tuple[list[Span], dict[str
 _KNOWN_KEYS = {"id", "text", "title", "annotator", "label", "entities", "relations", "meta"}
 
 
-def read(path: str | Path, *, default_annotator: str) -> list[AnnotatedDocument]:
-    content = read_text(path)
+def read(path: str | Path, *, default_annotator: str, progress=None) -> list[AnnotatedDocument]:
     items = []
-    for lineno, obj in json_records(content, path):
+    for lineno, obj in read_records(path, progress):
         try:
             items.append(_parse(obj, default_annotator=default_annotator, where=f"{path}, line {lineno}"))
         except ValueError as exc:

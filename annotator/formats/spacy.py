@@ -27,8 +27,8 @@ from typing import Any, Iterable
 from ..atomic import atomic_write
 from ..errors import InputError
 from ..model import AnnotatedDocument, Document, Span, check_span, text_sha256
-from .base import WriteReport, read_text
-from .doccano import json_records, unique_spans, warn
+from .base import WriteReport
+from .doccano import read_records, unique_spans, warn
 from .jsonl import default_title
 from .tokenize import Aligner, Token, tokenize
 
@@ -58,10 +58,9 @@ def spacy_tokens(text: str) -> list[dict[str, Any]]:
     return out
 
 
-def read(path: str | Path, *, default_annotator: str) -> list[AnnotatedDocument]:
-    content = read_text(path)
+def read(path: str | Path, *, default_annotator: str, progress=None) -> list[AnnotatedDocument]:
     items = []
-    for lineno, obj in json_records(content, path):
+    for lineno, obj in read_records(path, progress):
         try:
             item = _parse(obj, default_annotator=default_annotator, where=f"{path}, line {lineno}")
         except ValueError as exc:
