@@ -10,12 +10,14 @@ A format module defines:
 
 from __future__ import annotations
 
+import json
+
 from pathlib import Path
 from types import ModuleType
 
 from ..errors import InputError
 from . import brat, conll, doccano, jsonl, labelstudio, spacy, txt
-from .base import WriteReport, read_text  # noqa: F401  (WriteReport re-exported for callers)
+from .base import WriteReport, read_lines, read_text  # noqa: F401  (WriteReport re-exported for callers)
 
 FORMATS: dict[str, ModuleType] = {
     module.NAME: module for module in (jsonl, txt, doccano, spacy, labelstudio, brat, conll)
@@ -56,10 +58,20 @@ def detect(path: str | Path) -> str:
     )
 
 
+def _first_record(path: Path) -> list[tuple[int, object]]:
+    """The first JSON value of the file, reading only its first line when that holds it whole."""
+    for lineno, line in read_lines(path):
+        if line.strip():
+            try:
+                return [(lineno, json.loads(line))]
+            except json.JSONDecodeError:
+                break  # a value over several lines (doccano's pretty-printed export)
+    return doccano.json_records(read_text(path), path)[:1]
+
+
 def _sniff_jsonl(path: Path) -> str:
     """Tell native, doccano and spaCy/Prodigy JSONL apart by the first record's keys."""
-    content = read_text(path)
-    records = doccano.json_records(content, path)
+    records = _first_record(path)
     first = records[0][1] if records else None
     if not isinstance(first, dict):
         raise InputError("the first record is not a JSON object; cannot tell the format", path=str(path),
