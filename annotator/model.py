@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 GOLD = "gold"  # reserved layer name for adjudicated annotations
 
@@ -79,6 +79,16 @@ class Span:
 
     def overlaps(self, other: "Span") -> bool:
         return self.start < other.end and other.start < self.end
+
+
+class SpanRow(NamedTuple):
+    """Where a span is and what it is called, without its attributes: what a view of tens of
+    thousands of spans needs, at a third of the cost of building ``Span`` objects."""
+
+    start: int
+    end: int
+    label: str
+    id: int
 
 
 @dataclass(frozen=True)

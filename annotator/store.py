@@ -23,6 +23,7 @@ from .errors import EditError, StoreError
 from .model import (
     CLAIM,
     GOLD,
+    SpanRow,
     AnnotatedDocument,
     Claim,
     Document,
@@ -548,9 +549,16 @@ class Store:
         ).fetchone()
         return None if row is None else row[0]
 
-    def span_or_none(self, span_id: int) -> Span | None:
-        row = self.db.execute('SELECT id, start, "end", label, attrs FROM spans WHERE id = ?', (span_id,)).fetchone()
-        return None if row is None else Span(start=row[1], end=row[2], label=row[3], id=row[0], attrs=_attrs(row[4]))
+    def span_rows(self, doc_id: str, annotator: str) -> list[SpanRow]:
+        """The layer's spans for display, in text order, without their attributes."""
+        return list(map(SpanRow._make, self.db.execute(
+            'SELECT start, "end", label, id FROM spans WHERE doc_id = ? AND annotator = ? ORDER BY start, "end" DESC, id',
+            (doc_id, annotator),
+        )))
+
+    def span_row(self, span_id: int) -> SpanRow | None:
+        row = self.db.execute('SELECT start, "end", label, id FROM spans WHERE id = ?', (span_id,)).fetchone()
+        return None if row is None else SpanRow._make(row)
 
     def span(self, span_id: int) -> tuple[str, str, Span]:
         row = self.db.execute(

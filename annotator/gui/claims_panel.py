@@ -12,7 +12,7 @@ from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPersistentModelInde
 from PySide6.QtGui import QAction, QColor, QIcon, QKeySequence, QPixmap
 from PySide6.QtWidgets import QHeaderView, QLabel, QLineEdit, QMenu, QTreeView, QVBoxLayout, QWidget
 
-from ..model import LabelScheme, Span
+from ..model import LabelScheme, Span, SpanRow
 from ..store import StoredClaim
 
 CLAIM_ROLE = Qt.ItemDataRole.UserRole
@@ -52,7 +52,7 @@ class ClaimsModel(QAbstractItemModel):
         self._icons: dict[str, QIcon] = {}
         self._loaded = 0  # top-level rows the view knows about (Qt's incremental fetching)
 
-    def reset(self, text: str, spans: list[Span], claims: list[StoredClaim], scheme: LabelScheme) -> None:
+    def reset(self, text: str, spans: list[Span | SpanRow], claims: list[StoredClaim], scheme: LabelScheme) -> None:
         self.beginResetModel()
         self.text = text
         self.scheme = scheme
@@ -232,7 +232,7 @@ class ClaimsPanel(QWidget):
 
     # -- content -----------------------------------------------------------------------------
 
-    def show_layer(self, text: str, spans: list[Span], claims: list[StoredClaim], scheme: LabelScheme) -> None:
+    def show_layer(self, text: str, spans: list[Span | SpanRow], claims: list[StoredClaim], scheme: LabelScheme) -> None:
         expanded = self._expanded_claims()
         self._filling = True
         try:

@@ -272,7 +272,7 @@ class MainWindow(QMainWindow):
         self.panel.commit_note()  # a note being typed belongs to the document being left
         self.session.open_document(doc_id)
         doc = self.store.document(doc_id)
-        self.view.load(doc.text, self.store.spans(doc_id, self.session.reviewer), self._overlay_spans(doc_id))
+        self.view.load(doc.text, self.store.span_rows(doc_id, self.session.reviewer), self._overlay_spans(doc_id))
         self._refresh_panel()
         self.done_action.setChecked(bool(self.documents.summary(doc_id) and self.documents.summary(doc_id).done))
         self.settings.set_last_document(self.store.path, doc_id)
@@ -284,7 +284,7 @@ class MainWindow(QMainWindow):
         other = self.overlay_reviewer
         if not other or other == self.session.reviewer:
             return []
-        return self.store.spans(doc_id, other)
+        return self.store.span_rows(doc_id, other)
 
     # -- reviewers ---------------------------------------------------------------------------
 
@@ -327,7 +327,7 @@ class MainWindow(QMainWindow):
             return
         self.overlay_reviewer = name
         if self.session.doc_id:
-            self.view.set_spans(self.store.spans(self.session.doc_id, self.session.reviewer), self._overlay_spans(self.session.doc_id))
+            self.view.set_spans(self.store.span_rows(self.session.doc_id, self.session.reviewer), self._overlay_spans(self.session.doc_id))
         self.show_status(f"Showing {name}'s spans as dotted underlines" if name else "Other reviewer's spans hidden")
 
     def _overlay_dialog(self) -> None:
@@ -474,9 +474,9 @@ class MainWindow(QMainWindow):
         if doc_id != self.session.doc_id:
             return
         if touched is None:
-            self.view.set_spans(self.store.spans(doc_id, self.session.reviewer), self._overlay_spans(doc_id))
+            self.view.set_spans(self.store.span_rows(doc_id, self.session.reviewer), self._overlay_spans(doc_id))
         elif touched:
-            self.view.update_spans({span_id: self.store.span_or_none(span_id) for span_id in touched})
+            self.view.update_spans({span_id: self.store.span_row(span_id) for span_id in touched})
         self._refresh_panel()
         self.done_action.setChecked(bool(summary and summary.done))
         self._update_status()

@@ -11,7 +11,7 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right, insort
 from typing import Callable, Iterable
 
-from ..model import Span
+from ..model import Span, SpanRow
 from ..offsets import OffsetMap
 
 LONG = 4000  # code points
@@ -45,18 +45,18 @@ class _Layer:
         if any(a > b for a, b in zip(starts, starts[1:])):  # not from the store: sort once
             spans = sorted(spans, key=lambda s: s.start)
             starts = [s.start for s in spans]
-        self.spans: list[Span | None] = list(spans)
+        self.spans: list[Span | SpanRow | None] = list(spans)
         self.starts = starts
         self.long = [n for n, s in enumerate(spans) if s.end - s.start > LONG]
         self.overlay = overlay
 
 
 class SpanIndex:
-    def __init__(self, offsets: OffsetMap, block_starts: list[int], spans: Iterable[Span], overlay: Iterable[Span]):
+    def __init__(self, offsets: OffsetMap, block_starts: list[int], spans: Iterable[Span | SpanRow], overlay: Iterable[Span | SpanRow]):
         self._map = offsets
         self._block_starts = block_starts  # Qt position of each block's first character
         self._layers = (_Layer(list(spans), False), _Layer(list(overlay), True))
-        self._added: list[Span] = []  # own spans added since: few, scanned in full
+        self._added: list[Span | SpanRow] = []  # own spans added since: few, scanned in full
         self._removed: set[object] = set()  # ids of own spans removed since
         self._placed: dict[tuple[int, object], PlacedSpan] = {}
         self._blocks: dict[int, list[PlacedSpan]] = {}

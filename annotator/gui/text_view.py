@@ -22,7 +22,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QMenu, QPlainTextEdit, QTextEdit, QToolTip, QWidget
 
-from ..model import LabelScheme, Span
+from ..model import LabelScheme, Span, SpanRow
 from ..offsets import OffsetMap
 from .span_index import PlacedSpan, SpanIndex
 
@@ -119,7 +119,7 @@ class AnnotationView(QPlainTextEdit):
         self._format_cache.clear()
         self._invalidate_all()
 
-    def load(self, text: str, spans: list[Span], overlay: list[Span] | None = None) -> None:
+    def load(self, text: str, spans: list[Span | SpanRow], overlay: list[Span | SpanRow] | None = None) -> None:
         """Show ``text`` with ``spans`` (and another reviewer's ``overlay``, faintly)."""
         self.text = text
         self.map = OffsetMap(text)
@@ -140,14 +140,14 @@ class AnnotationView(QPlainTextEdit):
             self.highlighter.paused = False
         self._format_visible()
 
-    def set_spans(self, spans: list[Span], overlay: list[Span] | None = None) -> None:
+    def set_spans(self, spans: list[Span | SpanRow], overlay: list[Span | SpanRow] | None = None) -> None:
         """Replace every span shown (and the overlay, when given)."""
         if overlay is not None:
             self.overlay = list(overlay)
         self._index(spans)
         self._invalidate(set(self._formatted))
 
-    def update_spans(self, changes: dict[object, Span | None]) -> None:
+    def update_spans(self, changes: dict[object, Span | SpanRow | None]) -> None:
         """Add, change or remove (``None``) the given spans; only their blocks are re-formatted."""
         dirty: set[int] = set()
         for span_id, span in changes.items():
