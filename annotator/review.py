@@ -830,6 +830,11 @@ def _load_for_decision(store: Store, doc_id: str) -> tuple[DocState, list[Review
     return state, compute_items(state)
 
 
+def _load_item(store: Store, doc_id: str, key: str) -> tuple[DocState, ReviewItem]:
+    state, items = _load_for_decision(store, doc_id)
+    return state, _find(state, items, key)
+
+
 def _claim_sources(item: ReviewItem, shape: tuple) -> list[str]:
     return [r for r in item.reviewers if shape in item.version(r)]
 
@@ -853,8 +858,7 @@ class AcceptVersion:
 
     def apply(self, store: Store) -> GoldSwap:
         with store.atomic():
-            state, items = _load_for_decision(store, self.doc_id)
-            item = _find(state, items, self.item_key)
+            state, item = _load_item(store, self.doc_id, self.item_key)
             if self.reviewer is not None and self.reviewer not in item.reviewers:
                 raise EditError(f"{self.reviewer} has no layer on this document")
             plan = _Plan(state, self.lead)
@@ -885,8 +889,7 @@ class Reject:
 
     def apply(self, store: Store) -> GoldSwap:
         with store.atomic():
-            state, items = _load_for_decision(store, self.doc_id)
-            item = _find(state, items, self.item_key)
+            state, item = _load_item(store, self.doc_id, self.item_key)
             plan = _Plan(state, self.lead)
             if item.kind == "span":
                 plan.set_spans(item, ())
@@ -951,8 +954,7 @@ class BuildClaim:
 
     def apply(self, store: Store) -> GoldSwap:
         with store.atomic():
-            state, items = _load_for_decision(store, self.doc_id)
-            item = _find(state, items, self.item_key)
+            state, item = _load_item(store, self.doc_id, self.item_key)
             if item.kind != "claim":
                 raise EditError("building a gold claim needs a claim item (the ones listed as claims)")
             plan = _Plan(state, self.lead)

@@ -281,6 +281,13 @@ def qt_app():
     return QApplication.instance() or QApplication([sys.argv[0]])
 
 
+def close_window(window, store) -> None:
+    window.close()
+    store.close()
+    window.deleteLater()
+    settle()
+
+
 def settle() -> None:
     """Process events until Qt has nothing queued (posted events, zero timers, layout)."""
     from PySide6.QtCore import QCoreApplication, QEventLoop
@@ -573,10 +580,7 @@ def run_all(args, tmp: Path) -> dict:
         bare = bench_keys_baseline(tmp, window.view.text, window.view.width(), window.view.height(), reps)
         results["key_to_span_ms"], results["key_to_span_ms_baseline"] = median(times), median(bare)
         del size
-        window.close()
-        store.close()
-        window.deleteLater()
-        settle()
+        close_window(window, store)
 
     if want("open_1mb_10k_s", "key_to_span_1mb_ms"):
         log("1 MB / 10k spans: building the project (import_items, not timed)...")
@@ -601,10 +605,7 @@ def run_all(args, tmp: Path) -> dict:
             times = bench_keys(window, reps, prof, "key_to_span_1mb_ms")
             bare = bench_keys_baseline(tmp, text1, window.view.width(), window.view.height(), reps)
             results["key_to_span_1mb_ms"], results["key_to_span_1mb_ms_baseline"] = median(times), median(bare)
-        window.close()
-        store.close()
-        window.deleteLater()
-        settle()
+        close_window(window, store)
 
     if want("open_5mb_50k_s", "open_5mb_50k_rss_mb"):
         log("5 MB / 50k spans: building the project (not timed)...")
