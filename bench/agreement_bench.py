@@ -37,7 +37,7 @@ DOC_LENGTH = 4000
 BUDGET_S = 1.0
 REPEATS = 5
 BRATIAA_PROJECT = (
-    Path(__file__).resolve().parents[2] / "shared/fixtures/bratiaa/example-files/example-project"
+    Path(__file__).resolve().parents[1] / "tests/fixtures/bratiaa/example-files/example-project"
 )
 
 

@@ -6,7 +6,8 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-SHARED = ROOT.parent / "shared"
+# Third-party files the tests read, each folder with its licence (see fixtures/README.md).
+FIXTURES_DIR = ROOT / "tests" / "fixtures"
 SEEDS = ROOT / "seeds"
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")

@@ -37,9 +37,9 @@ from annotator.agreement import (
 )
 from annotator.model import Span
 
-from .conftest import SHARED
+from .conftest import FIXTURES_DIR
 
-BRATIAA = SHARED / "fixtures" / "bratiaa" / "example-files"
+BRATIAA = FIXTURES_DIR / "bratiaa" / "example-files"
 
 
 def needs_bratiaa(test):

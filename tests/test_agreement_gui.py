@@ -17,9 +17,9 @@ from annotator.gui.agreement_window import AgreementWindow, DocumentScoresModel,
 from annotator.model import AnnotatedDocument, Document, Span
 from annotator.project import agreement_inputs, import_files, open_project
 
-from .conftest import SHARED
+from .conftest import FIXTURES_DIR
 
-BRATIAA = SHARED / "fixtures" / "bratiaa" / "example-files" / "example-project"
+BRATIAA = FIXTURES_DIR / "bratiaa" / "example-files" / "example-project"
 REVIEWERS = ["Lisa", "Maria", "Max", "Peter"]
 LABEL_MEANS = {"LOC": 0.8191061, "MISC": 0.84004593, "ORG": 0.9059579, "PER": 0.93782234}
 

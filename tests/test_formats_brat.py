@@ -9,13 +9,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from .conftest import SHARED
+from .conftest import FIXTURES_DIR
 from annotator.errors import InputError
 from annotator.formats import brat
 from annotator.model import AnnotatedDocument, Claim, Document, Span
 
-NEWS = SHARED / "fixtures/brat/example-data/tutorials/news"
-PROJECT = SHARED / "fixtures/bratiaa/example-files/example-project"
+NEWS = FIXTURES_DIR / "brat/example-data/tutorials/news"
+PROJECT = FIXTURES_DIR / "bratiaa/example-files/example-project"
 
 
 def read(path):

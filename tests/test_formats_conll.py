@@ -6,13 +6,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from .conftest import SHARED
+from .conftest import FIXTURES_DIR
 from annotator.errors import InputError
 from annotator.formats import conll
 from annotator.formats.tokenize import tokenize
 from annotator.model import AnnotatedDocument, Claim, Document, Span
 
-FIXTURES = SHARED / "fixtures/doccano"
+FIXTURES = FIXTURES_DIR / "doccano"
 
 
 def read(path):

@@ -5,12 +5,12 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import SHARED
+from .conftest import FIXTURES_DIR
 from annotator.errors import InputError
 from annotator.formats import FORMATS, detect, get
 from annotator.model import AnnotatedDocument, Document, Span
 
-FIXTURES = SHARED / "fixtures"
+FIXTURES = FIXTURES_DIR
 
 
 def test_registry_lists_every_format():

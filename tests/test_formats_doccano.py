@@ -8,12 +8,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from .conftest import SHARED
+from .conftest import FIXTURES_DIR
 from annotator.errors import InputError
 from annotator.formats import doccano
 from annotator.model import AnnotatedDocument, Claim, Document, Span
 
-FIXTURES = SHARED / "fixtures/doccano"
+FIXTURES = FIXTURES_DIR / "doccano"
 
 
 def read(path):

@@ -10,9 +10,9 @@ from annotator.cli import cli
 from annotator.edits import AddSpan, EditLog, RemoveSpan
 from annotator.project import open_project
 
-from .conftest import SHARED
+from .conftest import FIXTURES_DIR
 
-BRATIAA = SHARED / "fixtures" / "bratiaa" / "example-files" / "example-project"
+BRATIAA = FIXTURES_DIR / "bratiaa" / "example-files" / "example-project"
 
 
 def run(*args):
