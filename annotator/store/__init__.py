@@ -1,0 +1,32 @@
+"""The project file: one SQLite database holding documents, the label scheme and every layer.
+
+Every write is one transaction (``with store.atomic():``), the journal is WAL, and foreign keys are
+on for every connection, so an acknowledged change survives a crash or a kill. A file written by
+a newer version of the app is refused rather than half-understood.
+
+The package is split along its seams: ``schema`` (migrations, version checks), ``connection``
+(opening a file, SQLite errors in words), ``base`` (transactions, labels, documents, layers),
+``annotations`` (spans and claims), ``layers_io`` (import, merge, export of whole layers) and
+``results`` (the values handed back).
+"""
+
+from __future__ import annotations
+
+from ..model import CLAIM, text_sha256
+from .annotations import AnnotationsMixin
+from .base import StoreBase
+from .connection import check_file_kind
+from .layers_io import LayerIOMixin
+from .results import DocumentSummary, ImportResult, MergeResult, StoredClaim, now
+from .schema import REQUIRED_COLUMNS, SCHEMA_VERSION, SQLITE_HEADER, migrations, refuse_foreign_or_newer
+
+
+class Store(LayerIOMixin, AnnotationsMixin, StoreBase):
+    """A project file on disk. Create it with a path; outstanding migrations run on open."""
+
+
+__all__ = [
+    "Store", "DocumentSummary", "StoredClaim", "ImportResult", "MergeResult", "CLAIM", "text_sha256",
+    "REQUIRED_COLUMNS", "SCHEMA_VERSION", "SQLITE_HEADER", "migrations", "refuse_foreign_or_newer",
+    "check_file_kind", "now",
+]

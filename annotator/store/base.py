@@ -1,0 +1,200 @@
+"""The core of a project file: opening it (WAL, foreign keys, migrations), transactions, labels,
+documents and layers."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import sqlite3
+from pathlib import Path
+from typing import Iterable, Iterator
+
+import sqlite_utils
+
+from ..errors import EditError, StoreError
+from ..model import Document, Label, LabelScheme
+from .connection import _describe_sqlite_error, check_file_kind
+from .results import DocumentSummary, now
+from .schema import SCHEMA_VERSION, migrations, refuse_foreign_or_newer
+
+
+class StoreBase:
+    """Opening, transactions, labels, documents and layers; ``Store`` adds spans, claims and layer I/O."""
+
+    def __init__(self, path: str | Path, *, create: bool = True):
+        self.path = Path(path)
+        self._check_file_kind(create)
+        try:
+            conn = sqlite3.connect(str(self.path), timeout=5.0)
+            self.db = sqlite_utils.Database(conn, execute_plugins=False)
+            self._refuse_foreign_or_newer()  # before anything writes to the file
+            self._configure()
+            self._migrate()
+        except sqlite3.Error as exc:
+            with contextlib.suppress(Exception):
+                conn.close()
+            raise StoreError(_describe_sqlite_error(exc, self.path)) from None
+
+    # -- opening -----------------------------------------------------------------------------
+
+    def _check_file_kind(self, create: bool) -> None:
+        check_file_kind(self.path, create=create)
+
+    def _configure(self) -> None:
+        self.db.execute("PRAGMA foreign_keys = ON")
+        self.db.execute("PRAGMA busy_timeout = 5000")
+        if self.db.journal_mode != "wal":
+            self.db.enable_wal()
+        # WAL with synchronous=FULL: a commit that returned is on disk, even across power loss.
+        self.db.execute("PRAGMA synchronous = FULL")
+
+    def _refuse_foreign_or_newer(self) -> None:
+        refuse_foreign_or_newer(self.db, self.path)
+
+    def _migrate(self) -> None:
+        if migrations.pending(self.db):
+            migrations.apply(self.db)
+            self.db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> "StoreBase":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextlib.contextmanager
+    def atomic(self) -> Iterator[None]:
+        """One transaction; SQLite errors become StoreError/EditError with a readable message."""
+        try:
+            with self.db.atomic():
+                yield
+        except sqlite3.IntegrityError as exc:
+            raise EditError(f"the change was refused: {exc}") from None
+        except sqlite3.Error as exc:
+            raise StoreError(_describe_sqlite_error(exc, self.path)) from None
+
+    def integrity_ok(self) -> bool:
+        return self.db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+    # -- labels ------------------------------------------------------------------------------
+
+    def label_scheme(self) -> LabelScheme:
+        rows = self.db.execute(
+            "SELECT name, color, shortcut, alt_shortcut, description, style FROM labels ORDER BY position"
+        ).fetchall()
+        return LabelScheme([Label(n, c, s, d or "", st, a) for n, c, s, a, d, st in rows])
+
+    def _add_labels(self, labels: Iterable[Label]) -> None:
+        position = self.db.execute("SELECT coalesce(max(position), -1) FROM labels").fetchone()[0]
+        for label in labels:
+            position += 1
+            self.db.execute(
+                "INSERT INTO labels (name, color, shortcut, alt_shortcut, description, style, position)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (label.name, label.color, label.shortcut, label.alt_shortcut, label.description, label.style, position),
+            )
+
+    def add_labels(self, labels: Iterable[Label]) -> None:
+        with self.atomic():
+            self._add_labels(labels)
+
+    # -- documents ---------------------------------------------------------------------------
+
+    def document_count(self) -> int:
+        return self.db.execute("SELECT count(*) FROM documents").fetchone()[0]
+
+    def document(self, doc_id: str) -> Document:
+        row = self.db.execute(
+            "SELECT id, title, text, source, meta FROM documents WHERE id = ?", (doc_id,)
+        ).fetchone()
+        if row is None:
+            raise EditError(f"no document with id {doc_id!r} in the project")
+        return Document(id=row[0], title=row[1], text=row[2], source=row[3], meta=json.loads(row[4]))
+
+    def set_title(self, doc_id: str, title: str) -> None:
+        """Rename a document (its title is ours to change; its text never is)."""
+        title = " ".join(title.split())
+        if not title:
+            raise EditError("a document title cannot be empty")
+        with self.atomic():
+            if self.db.execute("UPDATE documents SET title = ? WHERE id = ?", (title, doc_id)).rowcount != 1:
+                raise EditError(f"no document with id {doc_id!r} in the project")
+
+    def document_ids(self) -> list[str]:
+        return [r[0] for r in self.db.execute("SELECT id FROM documents ORDER BY position")]
+
+    def document_summaries(self, annotator: str, doc_id: str | None = None) -> list[DocumentSummary]:
+        """Counts per document for one reviewer: every document, or just ``doc_id``."""
+        rows = self.db.execute(
+            """SELECT d.id, d.title, d.length,
+                      (SELECT count(*) FROM spans s WHERE s.doc_id = d.id AND s.annotator = :a),
+                      (SELECT count(*) FROM claims c WHERE c.doc_id = d.id AND c.annotator = :a),
+                      coalesce((SELECT done FROM layers l WHERE l.doc_id = d.id AND l.annotator = :a), 0)
+               FROM documents d WHERE :d IS NULL OR d.id = :d ORDER BY d.position""",
+            {"a": annotator, "d": doc_id},
+        ).fetchall()
+        return [DocumentSummary(i, t, n, s, c, bool(done)) for i, t, n, s, c, done in rows]
+
+    def _insert_document(self, doc: Document, position: int | None = None) -> tuple[str, bool]:
+        """Insert ``doc`` unless a document with the same text exists; return (stored id, added)."""
+        sha = doc.sha256
+        existing = self.db.execute("SELECT id FROM documents WHERE sha256 = ?", (sha,)).fetchone()
+        if existing:
+            return existing[0], False
+        doc_id, suffix = doc.id, 2
+        # A different text under the same id: keep both, apart (every probe uses the primary key).
+        while self.db.execute("SELECT 1 FROM documents WHERE id = ?", (doc_id,)).fetchone():
+            doc_id = f"{doc.id}-{suffix}"
+            suffix += 1
+        if position is None:
+            position = self._next_position()
+        self.db.execute(
+            "INSERT INTO documents (id, title, text, source, sha256, meta, position, imported_at, length)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (doc_id, doc.title, doc.text, doc.source, sha, json.dumps(doc.meta, ensure_ascii=False), position, now(),
+             len(doc.text)),
+        )
+        return doc_id, True
+
+    def _next_position(self) -> int:
+        return self.db.execute("SELECT coalesce(max(position), -1) + 1 FROM documents").fetchone()[0]
+
+    # -- annotators and layers ---------------------------------------------------------------
+
+    def _ensure_annotator(self, name: str) -> None:
+        self.db.execute("INSERT OR IGNORE INTO annotators (name, created_at) VALUES (?, ?)", (name, now()))
+
+    def _touch_layer(self, doc_id: str, annotator: str) -> None:
+        self._ensure_annotator(annotator)
+        self.db.execute(
+            "INSERT INTO layers (doc_id, annotator, done, updated_at) VALUES (?, ?, 0, ?)"
+            " ON CONFLICT (doc_id, annotator) DO UPDATE SET updated_at = excluded.updated_at",
+            (doc_id, annotator, now()),
+        )
+
+    def annotators(self) -> list[str]:
+        return [r[0] for r in self.db.execute("SELECT name FROM annotators ORDER BY name")]
+
+    def layers(self, doc_id: str | None = None) -> list[tuple[str, str, bool]]:
+        sql = "SELECT l.doc_id, l.annotator, l.done FROM layers l JOIN documents d ON d.id = l.doc_id"
+        params: tuple = ()
+        if doc_id is not None:
+            sql += " WHERE l.doc_id = ?"
+            params = (doc_id,)
+        sql += " ORDER BY d.position, l.annotator"
+        return [(d, a, bool(done)) for d, a, done in self.db.execute(sql, params)]
+
+    def has_multi_reviewer_documents(self) -> bool:
+        return self.db.execute(
+            "SELECT 1 FROM layers WHERE annotator != 'gold' GROUP BY doc_id HAVING count(*) >= 2 LIMIT 1"
+        ).fetchone() is not None
+
+    def set_done(self, doc_id: str, annotator: str, done: bool) -> None:
+        with self.atomic():
+            self._touch_layer(doc_id, annotator)
+            self.db.execute(
+                "UPDATE layers SET done = ? WHERE doc_id = ? AND annotator = ?", (int(done), doc_id, annotator)
+            )

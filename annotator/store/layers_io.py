@@ -1,0 +1,285 @@
+"""Whole layers in and out: one-transaction import, merge of other reviewers' layers (with the
+replaced ones kept in ``layer_history``), and layers read back for export."""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from typing import Any, Iterable, Iterator
+
+from ..errors import EditError
+from ..model import GOLD, AnnotatedDocument, Claim, Document, Label, Span, check_span
+from .results import ImportResult, MergeResult, attrs_from_json as _attrs, now
+
+
+def _export_order(row: tuple) -> tuple:
+    _id, start, end, label, _attrs_text = row
+    return start, end, label, _id
+
+
+def _layer_key(item: AnnotatedDocument) -> tuple:
+    """What makes two layers the same, whatever their ids: spans, claims (by their spans), done."""
+    key_of = {str(s.id): (s.start, s.end, s.label) for s in item.spans}
+    spans = sorted((s.start, s.end, s.label, json.dumps(s.attrs, sort_keys=True)) for s in item.spans)
+    claims = sorted(
+        (key_of.get(str(c.span)), tuple(sorted(key_of[str(m)] for m in c.members)), c.note)
+        for c in item.claims
+    )
+    return spans, claims, bool(item.done)
+
+
+class LayerIOMixin:
+    """Import, merge and export of whole layers."""
+
+    def import_items(
+        self,
+        items: list[AnnotatedDocument],
+        *,
+        strict_labels: bool = False,
+        new_label_color: "Any" = None,
+        progress: "Any" = None,
+    ) -> ImportResult:
+        """Store documents and their layers in one transaction: all of it, or nothing.
+
+        Documents are matched by the SHA-256 of their text. Spans already in a layer (same
+        offsets and label) are not added twice, so importing a file twice equals importing it once.
+        """
+        from ..labels import color_for_new_label
+
+        result = ImportResult(labels_added=[])
+        scheme = self.label_scheme()
+        unknown: list[str] = []
+        for item in items:
+            for span in item.spans:
+                if span.label not in scheme and span.label not in unknown:
+                    unknown.append(span.label)
+        if unknown and strict_labels:
+            raise EditError(f"labels not in the project's scheme: {', '.join(unknown)} (import refused)")
+        with self.atomic():
+            if unknown:
+                taken = [label.color for label in scheme]
+                new = []
+                for name in unknown:
+                    color = (new_label_color or color_for_new_label)(name, taken)
+                    taken.append(color)
+                    new.append(Label(name=name, color=color, description="added on import"))
+                self._add_labels(new)
+                result.labels_added = unknown
+            seen: set[str] = set()
+            position = self._next_position()
+            labels = set(self.label_scheme().names())
+            for number, item in enumerate(items, start=1):
+                if progress is not None and (number % 200 == 0 or number == len(items)):
+                    progress(number, len(items))  # may raise to cancel: the transaction rolls back
+                doc_id, added = self._insert_document(item.document, position)
+                position += int(added)
+                if doc_id not in seen:
+                    seen.add(doc_id)
+                    if added:
+                        result.documents_added += 1
+                    else:
+                        result.documents_existing += 1
+                if item.is_layer or item.spans or item.claims:
+                    self._import_layer(doc_id, item, result, labels)
+        return result
+
+    def _import_layer(
+        self, doc_id: str, item: AnnotatedDocument, result: ImportResult, labels: set[str] | None = None
+    ) -> None:
+        """Add one reviewer's layer: spans checked here in Python, then written in bulk."""
+        annotator = item.annotator
+        self._touch_layer(doc_id, annotator)
+        result.layers += 1
+        labels = labels if labels is not None else set(self.label_scheme().names())
+        length = len(item.document.text)
+        existing = {
+            (s, e, lab): i
+            for i, s, e, lab in self.db.execute(
+                'SELECT id, start, "end", label FROM spans WHERE doc_id = ? AND annotator = ?', (doc_id, annotator)
+            )
+        }
+        stamp = now()
+        new_rows = []
+        for span in item.spans:
+            problem = check_span(length, span.start, span.end, span.label)
+            if problem:
+                raise EditError(f"document {item.document.id!r}: {problem}")
+            if span.label not in labels:
+                raise EditError(f"document {item.document.id!r}: unknown label {span.label!r}")
+            key = (span.start, span.end, span.label)
+            if key in existing:
+                result.spans_existing += 1
+                continue
+            existing[key] = None  # placeholder until the row id is known
+            new_rows.append((doc_id, annotator, span.start, span.end, span.label,
+                             json.dumps(span.attrs, ensure_ascii=False) if span.attrs else "{}", stamp, stamp))
+        insert = ('INSERT INTO spans (doc_id, annotator, start, "end", label, attrs, created_at, updated_at)'
+                  " VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
+        if item.claims or annotator == GOLD:
+            for row in new_rows:  # claims and gold provenance need the new row ids
+                existing[(row[2], row[3], row[4])] = self.db.execute(insert, row).lastrowid
+        else:
+            self.db.conn.executemany(insert, new_rows)
+        result.spans_added += len(new_rows)
+        if item.claims or annotator == GOLD:
+            id_map = {str(span.id): existing[(span.start, span.end, span.label)] for span in item.spans}
+            if annotator == GOLD:
+                self._import_gold_provenance(item, id_map)
+            self._import_claims(doc_id, item, id_map, result)
+        if item.done:
+            self.db.execute("UPDATE layers SET done = 1 WHERE doc_id = ? AND annotator = ?", (doc_id, annotator))
+
+    def _import_gold_provenance(self, item: AnnotatedDocument, id_map: dict[str, int]) -> None:
+        """Exported gold carries its provenance in attrs; put it back where adjudication keeps it."""
+        for span in item.spans:
+            a = span.attrs
+            if a.get("decision") in ("unanimous", "adjudicated", "edited"):
+                self.db.execute(
+                    "INSERT OR IGNORE INTO gold_provenance (span_id, sources, decision, decided_by, decided_at)"
+                    " VALUES (?, ?, ?, ?, ?)",
+                    (id_map[str(span.id)], json.dumps(a.get("sources") or []), a["decision"],
+                     str(a.get("decided_by", "")), str(a.get("decided_at", ""))),
+                )
+
+    def _import_claims(self, doc_id: str, item: AnnotatedDocument, id_map: dict[str, int], result: ImportResult) -> None:
+        led = {r[0]: r[1] for r in self.db.execute(
+            "SELECT span_id, id FROM claims WHERE doc_id = ? AND annotator = ? AND span_id IS NOT NULL",
+            (doc_id, item.annotator),
+        )}
+        for claim in item.claims:
+            statement = id_map.get(str(claim.span)) if claim.span is not None else None
+            claim_id = led.get(statement) if statement is not None else None
+            if claim_id is None:
+                claim_id = self._insert_claim(doc_id, item.annotator, statement, claim.note, attrs=claim.attrs)
+                if statement is not None:
+                    led[statement] = claim_id
+                result.claims_added += 1
+            for member in claim.members:
+                self._attach(claim_id, id_map[str(member)])
+            a = claim.attrs
+            if item.annotator == GOLD and a.get("decision") in ("unanimous", "adjudicated", "edited"):
+                self.db.execute(
+                    "INSERT OR IGNORE INTO gold_claim_provenance (claim_id, sources, decision, decided_by, decided_at)"
+                    " VALUES (?, ?, ?, ?, ?)",
+                    (claim_id, json.dumps(a.get("sources") or []), a["decision"],
+                     str(a.get("decided_by", "")), str(a.get("decided_at", ""))),
+                )
+
+    def merge_layers(self, items: list[AnnotatedDocument], *, source: str = "") -> "MergeResult":
+        """Bring other reviewers' layers in, in one transaction; merging twice equals once.
+
+        Documents are matched by the SHA-256 of their text. A layer this project lacks is added;
+        an identical one is skipped; a different one replaces ours, and ours is kept in
+        ``layer_history`` so that nothing is lost.
+        """
+        from ..labels import color_for_new_label
+
+        result = MergeResult()
+        scheme = self.label_scheme()
+        unknown = sorted({s.label for item in items for s in item.spans if s.label not in scheme})
+        with self.atomic():
+            if unknown:
+                taken = [label.color for label in scheme]
+                new = []
+                for name in unknown:
+                    taken.append(color_for_new_label(name, taken))
+                    new.append(Label(name=name, color=taken[-1], description="added by merge"))
+                self._add_labels(new)
+                result.labels_added = unknown
+            for item in items:
+                doc_id, added = self._insert_document(item.document)
+                result.documents_added += int(added)
+                if not item.is_layer:
+                    continue
+                key = (doc_id, item.annotator)
+                if self.db.execute(
+                    "SELECT 1 FROM layers WHERE doc_id = ? AND annotator = ?", key
+                ).fetchone():
+                    current = next(self.annotated_documents(annotator=item.annotator, doc_ids=[doc_id]))
+                    if _layer_key(current) == _layer_key(item):
+                        result.unchanged.append(key)
+                        continue
+                    self._archive_layer(current, doc_id, f"replaced by merge of {source}".strip())
+                    result.replaced.append(key)
+                else:
+                    result.added.append(key)
+                self._import_layer(doc_id, item, ImportResult())
+                self.db.execute(
+                    "UPDATE layers SET done = ? WHERE doc_id = ? AND annotator = ?", (int(item.done), *key)
+                )
+        return result
+
+    def _archive_layer(self, current: AnnotatedDocument, doc_id: str, reason: str) -> None:
+        from ..formats.jsonl import to_object
+
+        self.db.execute(
+            "INSERT INTO layer_history (doc_id, annotator, replaced_at, reason, layer) VALUES (?, ?, ?, ?, ?)",
+            (doc_id, current.annotator, now(), reason, json.dumps(to_object(current), ensure_ascii=False)),
+        )
+        self.db.execute("DELETE FROM claims WHERE doc_id = ? AND annotator = ?", (doc_id, current.annotator))
+        self.db.execute("DELETE FROM spans WHERE doc_id = ? AND annotator = ?", (doc_id, current.annotator))
+
+    def layer_history(self, doc_id: str | None = None) -> list[dict[str, Any]]:
+        sql = "SELECT id, doc_id, annotator, replaced_at, reason, layer FROM layer_history"
+        rows = self.db.execute(sql + (" WHERE doc_id = ?" if doc_id else "") + " ORDER BY id", (doc_id,) if doc_id else ())
+        return [
+            {"id": i, "doc_id": d, "annotator": a, "replaced_at": t, "reason": r, "layer": json.loads(layer)}
+            for i, d, a, t, r, layer in rows
+        ]
+
+    def annotated_documents(
+        self, *, annotator: str | None = None, doc_ids: Iterable[str] | None = None
+    ) -> Iterator[AnnotatedDocument]:
+        """Every layer (or one reviewer's), in document order, with spans numbered s1, s2, ...
+
+        Span and claim ids in the output are the layer's own (``s1``, ``c1``) so that exports are
+        stable whatever the row ids in this file are.
+        """
+        wanted = set(doc_ids) if doc_ids is not None else None
+        layer_rows = self.layers()
+        spans_by_layer: dict[tuple[str, str], list[tuple]] = defaultdict(list)
+        span_sql = 'SELECT doc_id, annotator, id, start, "end", label, attrs FROM spans'
+        params: tuple = ()
+        if annotator is not None:
+            span_sql += " WHERE annotator = ?"
+            params = (annotator,)
+        # Sorting each layer here is cheaper than SQLite sorting every span of the project at once.
+        for row in self.db.execute(span_sql, params):
+            spans_by_layer[(row[0], row[1])].append(row[2:])
+        claims_by_layer: dict[tuple[str, str], list[tuple]] = defaultdict(list)
+        for row in self.db.execute("SELECT doc_id, annotator, id, span_id, note, attrs FROM claims ORDER BY id"):
+            claims_by_layer[(row[0], row[1])].append(row[2:])
+        members: dict[int, list[int]] = defaultdict(list)
+        for claim_id, span_id in self.db.execute("SELECT claim_id, span_id FROM claim_members"):
+            members[claim_id].append(span_id)
+
+        current_doc: Document | None = None
+        for doc_id, layer_annotator, done in layer_rows:
+            if annotator is not None and layer_annotator != annotator:
+                continue
+            if wanted is not None and doc_id not in wanted:
+                continue
+            if current_doc is None or current_doc.id != doc_id:
+                current_doc = self.document(doc_id)
+            rows = spans_by_layer.get((doc_id, layer_annotator), [])
+            rows.sort(key=_export_order)
+            local = {row_id: f"s{n}" for n, (row_id, *_rest) in enumerate(rows, start=1)}
+            spans = [
+                Span(start=s, end=e, label=lab, id=local[i], attrs=_attrs(a)) for i, s, e, lab, a in rows
+            ]
+            position = {row_id: n for n, row_id in enumerate(local)}
+            claim_rows = sorted(
+                claims_by_layer.get((doc_id, layer_annotator), []),
+                key=lambda r: (position.get(r[1], len(position)), r[0]),
+            )
+            claims = [
+                Claim(
+                    id=f"c{n}",
+                    span=local.get(span_id),
+                    members=tuple(local[m] for m in sorted(members.get(claim_id, ()), key=position.__getitem__)),
+                    note=note,
+                    attrs=_attrs(attrs),
+                )
+                for n, (claim_id, span_id, note, attrs) in enumerate(claim_rows, start=1)
+            ]
+            yield AnnotatedDocument(current_doc, layer_annotator, spans, claims, done)
