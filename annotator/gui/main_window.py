@@ -2,44 +2,35 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from PySide6.QtCore import QItemSelectionModel, Qt, QTimer
-from PySide6.QtGui import QAction, QCloseEvent, QColor, QIcon, QKeySequence, QPixmap
+from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QFileDialog,
     QHeaderView,
-    QInputDialog,
     QLabel,
     QMainWindow,
     QMessageBox,
     QSplitter,
     QTableView,
-    QToolBar,
 )
 
-from .. import edits, formats, project
+from .. import edits
 from ..errors import AnnotatorError
-from ..model import CLAIM, GOLD, Label
+from ..model import CLAIM
 from ..offsets import trim_whitespace
 from ..store import Store
 from .background import BackgroundTask
+from .file_actions import FileActionsMixin
+from .menus import MenusMixin
+from .reviewer_actions import ReviewerActionsMixin
 from .claims_panel import ClaimsPanel
 from .documents_model import DocumentsModel
-from .export_dialog import FOLDER_FORMATS, ExportDialog
 from .session import Session
 from .settings import Settings
 from .text_view import AnnotationView
 
 
-def _swatch(color: str) -> QIcon:
-    pixmap = QPixmap(14, 14)
-    pixmap.fill(QColor(color))
-    return QIcon(pixmap)
-
-
-class MainWindow(QMainWindow):
+class MainWindow(FileActionsMixin, ReviewerActionsMixin, MenusMixin, QMainWindow):
     def __init__(self, store: Store, reviewer: str, settings: Settings | None = None):
         super().__init__()
         self.setObjectName("mainWindow")
@@ -91,97 +82,6 @@ class MainWindow(QMainWindow):
         self.splitter.setSizes([300, 640, 400])
         self.setCentralWidget(self.splitter)
         self.resize(1360, 820)
-
-    def _action(self, text: str, slot, shortcuts=(), tip: str = "") -> QAction:
-        action = QAction(text, self)
-        if shortcuts:
-            action.setShortcuts([QKeySequence(s) for s in shortcuts])
-        action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
-        if tip:
-            action.setStatusTip(tip)
-        action.triggered.connect(slot)
-        self.addAction(action)
-        return action
-
-    def _build_actions(self) -> None:
-        bar = self.menuBar()
-        file_menu = bar.addMenu("&File")
-        file_menu.addAction(self._action("&Import…", self._import_dialog, [QKeySequence.StandardKey.Open], "Import documents and annotations"))
-        file_menu.addAction(self._action("Import &brat folder…", self._import_folder_dialog, [], "Import a brat standoff folder"))
-        file_menu.addAction(self._action("&Merge reviewer files…", self._merge_dialog, [], "Bring in other reviewers' project files"))
-        file_menu.addAction(self._action("&Export gold dataset…", self._export_dialog, ["Ctrl+E"], "Write the dataset in a format of your choice"))
-        file_menu.addSeparator()
-        file_menu.addAction(self._action("&Switch reviewer…", self._switch_reviewer_dialog, ["Ctrl+Shift+R"]))
-        file_menu.addSeparator()
-        file_menu.addAction(self._action("&Quit", self.close, [QKeySequence.StandardKey.Quit]))
-
-        edit_menu = bar.addMenu("&Edit")
-        group = self.session.undo_group
-        self.undo_action = group.createUndoAction(self, "&Undo")
-        self.undo_action.setShortcuts([QKeySequence("Ctrl+Z")])
-        self.redo_action = group.createRedoAction(self, "&Redo")
-        self.redo_action.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
-        for action in (self.undo_action, self.redo_action):
-            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
-            self.addAction(action)
-            edit_menu.addAction(action)
-
-        annotate = self.annotate_menu = bar.addMenu("&Annotate")
-        self.toolbar = QToolBar("Labels", self)
-        self.toolbar.setObjectName("labelToolbar")
-        self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
-        self.addToolBar(self.toolbar)
-        self.label_actions: dict[str, QAction] = {}
-        for label in self.scheme:
-            self._add_label_action(label, annotate)
-        annotate.addSeparator()
-        self.delete_action = self._action("&Delete span", self.delete_selected_span, ["Delete", "Backspace"])
-        self.attach_action = self._action("&Attach span to current claim", self.attach_selected_span, ["A"])
-        self.detach_action = self._action("Detac&h span from current claim", self.detach_selected_span, ["Shift+A"])
-        self.next_claim_action = self._action("&Next claim", lambda: self.step_claim(1), ["]", "Alt+Down"])
-        self.prev_claim_action = self._action("&Previous claim", lambda: self.step_claim(-1), ["[", "Alt+Up"])
-        self.clear_claim_action = self._action("&Clear current claim", self.clear_current, ["Escape"])
-        for action in (self.delete_action, self.attach_action, self.detach_action, None,
-                       self.next_claim_action, self.prev_claim_action, self.clear_claim_action):
-            annotate.addSeparator() if action is None else annotate.addAction(action)
-
-        view_menu = bar.addMenu("&View")
-        self.overlay_action = self._action("Show another reviewer's spans…", self._overlay_dialog, ["Ctrl+Shift+O"])
-        view_menu.addAction(self.overlay_action)
-        view_menu.addAction(self._action("Hide the other reviewer's spans", lambda: self.set_overlay(None)))
-
-        documents_menu = bar.addMenu("&Document")
-        self.done_action = self._action("Mark &done", self.toggle_done, ["Ctrl+D"])
-        self.done_action.setCheckable(True)
-        documents_menu.addAction(self.done_action)
-        documents_menu.addAction(self._action("Done and &next", self.done_and_next, ["Ctrl+Return"]))
-        documents_menu.addAction(self._action("Next document", lambda: self.step_document(1), ["Ctrl+PgDown"]))
-        documents_menu.addAction(self._action("Previous document", lambda: self.step_document(-1), ["Ctrl+PgUp"]))
-
-        self.review_menu = bar.addMenu("&Review")
-        self.review_menu.addAction(self._action("Review &disagreements…", self.open_review, ["Ctrl+R"],
-                                                "Walk through where reviewers disagree and build the gold layer"))
-        self.agreement_action = self._action("&Agreement…", self.show_agreement, ["Ctrl+Shift+G"],
-                                             "How far the reviewers agree: by pair, label and document")
-        self.review_menu.addAction(self.agreement_action)
-
-        help_menu = bar.addMenu("&Help")
-        help_menu.addAction(self._action("&Keyboard shortcuts", self._show_shortcuts, ["F1"]))
-
-    def _add_label_action(self, label: Label, menu) -> None:
-        keys = [k for k in (label.shortcut, label.alt_shortcut) if k]
-        shown = " / ".join(keys)
-        action = self._action(
-            f"{label.name}" + (f"  [{shown}]" if shown else ""),
-            lambda _checked=False, name=label.name: self.apply_label(name),
-            keys,
-            label.description,
-        )
-        action.setIcon(_swatch(label.color))
-        action.setToolTip(f"{label.name} ({shown or 'no key'}): {label.description}")
-        self.label_actions[label.name] = action
-        menu.addAction(action)
-        self.toolbar.addAction(action)
 
     def _build_status_bar(self) -> None:
         self.reviewer_label = QLabel(self)
@@ -297,47 +197,6 @@ class MainWindow(QMainWindow):
         elif self.documents.rowCount():
             self.select_document_row(0)
         self._update_status()
-
-    def switch_reviewer(self, name: str) -> None:
-        name = name.strip()
-        if not name or name == self.session.reviewer:
-            return
-        if name == GOLD:
-            self.show_error("'gold' is the adjudicated layer; it is built in Review > Review disagreements.")
-            return
-        self.session.set_reviewer(name)
-        if self.overlay_reviewer == name:
-            self.overlay_reviewer = None  # one's own spans are not an overlay
-        self._reload_current()
-        self.show_status(f"Now annotating as {name}")
-
-    def _switch_reviewer_dialog(self) -> None:
-        names = [n for n in self.store.annotators() if n != GOLD]
-        if self.session.reviewer not in names:
-            names.insert(0, self.session.reviewer)
-        name, ok = QInputDialog.getItem(self, "Switch reviewer", "Annotate as (pick or type a new name):",
-                                        names, names.index(self.session.reviewer), True)
-        if ok:
-            self.switch_reviewer(name)
-
-    def set_overlay(self, name: str | None) -> None:
-        """Show another reviewer's spans faintly under this reviewer's own (None hides them)."""
-        if name is not None and name == self.session.reviewer:
-            self.show_status(f"{name} is the reviewer annotating now; pick another reviewer to compare.")
-            return
-        self.overlay_reviewer = name
-        if self.session.doc_id:
-            self.view.set_spans(self.store.span_rows(self.session.doc_id, self.session.reviewer), self._overlay_spans(self.session.doc_id))
-        self.show_status(f"Showing {name}'s spans as dotted underlines" if name else "Other reviewer's spans hidden")
-
-    def _overlay_dialog(self) -> None:
-        names = [n for n in self.store.annotators() if n != self.session.reviewer]
-        if not names:
-            self.show_status("No other reviewer has annotated in this project yet.")
-            return
-        name, ok = QInputDialog.getItem(self, "Show another reviewer", "Reviewer:", names, 0, False)
-        if ok:
-            self.set_overlay(name)
 
     def _rename_document(self, doc_id: str, title: str) -> bool:
         try:
@@ -546,51 +405,6 @@ class MainWindow(QMainWindow):
         else:
             self.claim_label.setText("No current claim")
 
-    # -- review ------------------------------------------------------------------------------
-
-    def _review_progress(self, doc_id: str):
-        from ..review import review_progress
-
-        reviewers = {a for _d, a, _done in self.store.layers(doc_id) if a != GOLD}
-        return review_progress(self.store, doc_id) if len(reviewers) >= 2 else None
-
-    def open_review(self):
-        """The adjudication view for the open document; the lead is the current reviewer."""
-        from .review_window import ReviewWindow
-
-        if self.session.doc_id is None:
-            return None
-        reviewers = {a for _d, a, _done in self.store.layers(self.session.doc_id) if a != GOLD}
-        if len(reviewers) < 2:
-            self.show_status("Reviewing needs at least two reviewers' layers on this document (File > Merge reviewer files).")
-            return None
-        window = ReviewWindow(self.store, self.session.doc_id, self.session.reviewer, self,
-                              auto_accept=self.settings.auto_accept)
-        window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        window.changed.connect(lambda _doc: self.documents.forget_review_progress())
-        self.documents.forget_review_progress()  # opening may have accepted agreed items already
-        window.auto_accept_changed.connect(self.settings.set_auto_accept)
-        window.show()
-        return window
-
-    def show_agreement(self):
-        from .agreement_window import AgreementWindow
-
-        window = self.agreement_window
-        if window is None:
-            window = AgreementWindow(self.store.path, self, settings=self.settings)
-            window.document_activated.connect(self._open_from_agreement)
-            self.agreement_window = window
-        window.show()  # computes on every opening
-        window.raise_()
-        window.activateWindow()
-        return window
-
-    def _open_from_agreement(self, doc_id: str) -> None:
-        self.open_document(doc_id)
-        self.raise_()
-        self.activateWindow()
-
     # -- messages ----------------------------------------------------------------------------
 
     def show_status(self, text: str) -> None:
@@ -616,128 +430,3 @@ class MainWindow(QMainWindow):
         lines = [f"{a.text().split('  [')[0]}: {' / '.join(k.toString() for k in a.shortcuts())}"
                  for a in self.actions() if a.shortcuts()]
         self.show_info("Keyboard shortcuts\n\n" + "\n".join(lines))
-
-    # -- import and export -------------------------------------------------------------------
-
-    def _import_dialog(self) -> None:
-        filters = ["All supported files (*.txt *.jsonl *.ndjson *.json *.ann *.conll *.conll03 *.iob *.iob2 *.bio *.tsv)"]
-        names = ["auto"]
-        for name, module in formats.FORMATS.items():
-            filters.append(f"{module.DESCRIPTION} ({' '.join('*' + e for e in module.EXTENSIONS)})")
-            names.append(name)
-        paths, chosen = QFileDialog.getOpenFileNames(self, "Import documents", "", ";;".join(filters))
-        if paths:
-            self.import_paths(paths, format=names[filters.index(chosen)] if chosen in filters else "auto")
-
-    def _import_folder_dialog(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, "Import a brat folder (reviewer sub-folders become layers)")
-        if folder:
-            self.import_paths([folder], format="brat")
-
-    def _start(self, task: BackgroundTask) -> BackgroundTask:
-        self._tasks.append(task)
-        forget = lambda *_args: self._tasks.remove(task) if task in self._tasks else None  # noqa: E731
-        task.done.connect(forget)
-        task.error.connect(forget)
-        task.start()
-        return task
-
-    def import_paths(self, paths: list[str], *, format: str = "auto") -> BackgroundTask:
-        reviewer = self.session.reviewer
-        db_path = self.store.path
-
-        def work(progress):
-            with Store(db_path) as store:
-                return project.import_files(store, paths, format=format, annotator=reviewer, progress=progress)
-
-        task = BackgroundTask(self, "Importing…", work)
-        task.done.connect(self._imported)
-        task.error.connect(lambda message: self.show_error(f"Import refused: {message}"))
-        return self._start(task)
-
-    def _imported(self, result) -> None:
-        self.scheme = self.store.label_scheme()
-        self.view.set_scheme(self.scheme)
-        for label in self.scheme:
-            if label.name not in self.label_actions:
-                self._add_label_action(label, self.annotate_menu)
-        self._reload_current()  # the import may have added spans to the open document
-        self.show_status(f"Imported: {result.summary()}")
-        if result.warnings:
-            shown = "\n".join(result.warnings[:15])
-            more = f"\n… and {len(result.warnings) - 15} more" if len(result.warnings) > 15 else ""
-            self.show_info(f"Imported: {result.summary()}\n\nNotes from the reader:\n{shown}{more}")
-
-    def _export_dialog(self) -> None:
-        reviewers = [n for n in self.store.annotators() if n != GOLD]
-        has_gold = GOLD in self.store.annotators()
-        dialog = ExportDialog(reviewers, self.session.reviewer, has_gold, self)
-        if dialog.exec() != ExportDialog.DialogCode.Accepted:
-            return
-        fmt, layer = dialog.format(), dialog.layer()
-        if fmt in FOLDER_FORMATS:
-            path = QFileDialog.getExistingDirectory(self, "Export into folder")
-        else:
-            module = formats.get(fmt)
-            suffix = module.EXTENSIONS[0]
-            path, _filter = QFileDialog.getSaveFileName(
-                self, "Export", f"dataset{suffix}", f"{module.DESCRIPTION} (*{suffix})"
-            )
-        if path:
-            self.export_to(path, format=fmt, annotator=layer)
-
-    def merge_paths(self, paths: list[str]) -> BackgroundTask:
-        db_path = self.store.path
-
-        def work(progress):
-            from ..merge import merge_files
-
-            with Store(db_path) as store:
-                result = merge_files(store, paths)
-            progress(1, 1)
-            return result
-
-        task = BackgroundTask(self, "Merging reviewer files…", work)
-        task.done.connect(self._merged)
-        task.error.connect(lambda message: self.show_error(f"Merge refused, nothing changed: {message}"))
-        return self._start(task)
-
-    def _merged(self, result) -> None:
-        # A replaced layer is not what its undo history was recorded against: replaying it would
-        # bring back rows of the old layer beside the merged ones.
-        for doc_id, reviewer in result.replaced:
-            self.session.forget_history(doc_id, reviewer)
-        self.scheme = self.store.label_scheme()
-        self.view.set_scheme(self.scheme)
-        self._reload_current()
-        self.show_info(f"Merged: {result.summary()}")
-
-    def _merge_dialog(self) -> None:
-        paths, _filter = QFileDialog.getOpenFileNames(
-            self, "Merge reviewer files", "", "Annotator projects (*.annotator.db *.db *.sqlite);;All files (*)"
-        )
-        if paths:
-            self.merge_paths(paths)
-
-    def export_to(self, path: str, *, format: str = "jsonl", annotator: str | None = None) -> BackgroundTask:
-        db_path = self.store.path
-
-        def work(progress):
-            with Store(db_path) as store:
-                report = project.export(store, path, format=format, annotator=annotator)
-            progress(1, 1)
-            return report
-
-        def done(report) -> None:
-            text = (f"Exported {report.documents} document layer(s), {report.spans} spans, "
-                    f"{report.claims} claims to {Path(path).name}")
-            left_out = report.warnings + report.skipped
-            if left_out:
-                self.show_info(text + f"\n\n{len(left_out)} note(s) from the {format} writer:\n" + "\n".join(left_out[:15]))
-            self.show_status(text)
-
-        task = BackgroundTask(self, "Exporting…", work)
-        task.done.connect(done)
-        task.error.connect(lambda message: self.show_error(f"Export failed: {message}"))
-        return self._start(task)
-
