@@ -56,11 +56,7 @@ class FileActionsMixin:
         return self._start(task)
 
     def _imported(self, result) -> None:
-        self.scheme = self.store.label_scheme()
-        self.view.set_scheme(self.scheme)
-        for label in self.scheme:
-            if label.name not in self.label_actions:
-                self._add_label_action(label, self.annotate_menu)
+        self._labels_changed()
         self._reload_current()  # the import may have added spans to the open document
         self.show_status(f"Imported: {result.summary()}")
         if result.warnings:
@@ -107,8 +103,7 @@ class FileActionsMixin:
         # bring back rows of the old layer beside the merged ones.
         for doc_id, reviewer in result.replaced:
             self.session.forget_history(doc_id, reviewer)
-        self.scheme = self.store.label_scheme()
-        self.view.set_scheme(self.scheme)
+        self._labels_changed()
         self._reload_current()
         self.show_info(f"Merged: {result.summary()}")
 

@@ -22,6 +22,7 @@ from ..store import Store
 from .background import BackgroundTask
 from .file_actions import FileActionsMixin
 from .menus import MenusMixin
+from .project_watcher import ExternalChangesMixin
 from .reviewer_actions import ReviewerActionsMixin
 from .claims_panel import ClaimsPanel
 from .documents_model import DocumentsModel
@@ -30,7 +31,7 @@ from .settings import Settings
 from .text_view import AnnotationView
 
 
-class MainWindow(FileActionsMixin, ReviewerActionsMixin, MenusMixin, QMainWindow):
+class MainWindow(ExternalChangesMixin, FileActionsMixin, ReviewerActionsMixin, MenusMixin, QMainWindow):
     def __init__(self, store: Store, reviewer: str, settings: Settings | None = None):
         super().__init__()
         self.setObjectName("mainWindow")
@@ -48,6 +49,7 @@ class MainWindow(FileActionsMixin, ReviewerActionsMixin, MenusMixin, QMainWindow
         self._build_status_bar()
         self._connect()
         self._restore_layout()
+        self._watch_project()
         self.reload_documents()
         self._open_initial_document()
 
@@ -131,6 +133,7 @@ class MainWindow(FileActionsMixin, ReviewerActionsMixin, MenusMixin, QMainWindow
         if self.session.doc_id:
             self.settings.set_last_document(self.store.path, self.session.doc_id)
         self.settings.sync()
+        self.watcher.stop()
         if self.agreement_window is not None:
             self.agreement_window.close()  # stops its worker thread so the app can quit
         for task in list(self._tasks):
@@ -174,6 +177,7 @@ class MainWindow(FileActionsMixin, ReviewerActionsMixin, MenusMixin, QMainWindow
         doc = self.store.document(doc_id)
         self.view.load(doc.text, self.store.span_rows(doc_id, self.session.reviewer), self._overlay_spans(doc_id))
         self._refresh_panel()
+        self._remember_layer()
         self.done_action.setChecked(bool(self.documents.summary(doc_id) and self.documents.summary(doc_id).done))
         self.settings.set_last_document(self.store.path, doc_id)
         self.setWindowTitle(f"{doc.title} — Annotator — {self.store.path.name}")

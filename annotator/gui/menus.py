@@ -108,3 +108,11 @@ class MenusMixin:
         self.label_actions[label.name] = action
         menu.addAction(action)
         self.toolbar.addAction(action)
+
+    def _labels_changed(self) -> None:
+        """The project's scheme grew (an import, a merge, another program): show the new labels."""
+        self.scheme = self.store.label_scheme()
+        self.view.set_scheme(self.scheme)
+        for label in self.scheme:
+            if label.name not in self.label_actions:
+                self._add_label_action(label, self.annotate_menu)

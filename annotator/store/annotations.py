@@ -159,3 +159,26 @@ class AnnotationsMixin:
 
     def claims_led_by(self, span_id: int) -> list[int]:
         return [r[0] for r in self.db.execute("SELECT id FROM claims WHERE span_id = ?", (span_id,))]
+
+    def layer_fingerprint(self, doc_id: str, annotator: str) -> tuple:
+        """A cheap digest of one layer (spans, claims, members, done): when another program
+        commits, the window reloads a document only if this changed."""
+        spans = self.db.execute(
+            'SELECT count(*), total(id), total(start * 3 + "end"), max(updated_at), group_concat(label, ",")'
+            " FROM spans WHERE doc_id = ? AND annotator = ?",
+            (doc_id, annotator),
+        ).fetchone()
+        claims = self.db.execute(
+            "SELECT count(*), group_concat(id || ':' || coalesce(span_id, '') || ':' || note, '|')"
+            " FROM claims WHERE doc_id = ? AND annotator = ?",
+            (doc_id, annotator),
+        ).fetchone()
+        members = self.db.execute(
+            "SELECT count(*), total(m.claim_id * 1000003 + m.span_id) FROM claim_members m"
+            " JOIN claims c ON c.id = m.claim_id WHERE c.doc_id = ? AND c.annotator = ?",
+            (doc_id, annotator),
+        ).fetchone()
+        done = self.db.execute(
+            "SELECT done FROM layers WHERE doc_id = ? AND annotator = ?", (doc_id, annotator)
+        ).fetchone()
+        return tuple(spans), tuple(claims), tuple(members), done and done[0]

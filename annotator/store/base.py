@@ -9,55 +9,70 @@ import sqlite3
 from pathlib import Path
 from typing import Iterable, Iterator
 
-import sqlite_utils
 
 from ..errors import EditError, StoreError
 from ..model import Document, Label, LabelScheme
-from .connection import _describe_sqlite_error, check_file_kind
+from . import connection
 from .results import DocumentSummary, now
 from .schema import SCHEMA_VERSION, migrations, refuse_foreign_or_newer
+
+
+def _prepare(shared: connection.SharedConnection) -> None:
+    """Run once when this process first opens the file: checks, pragmas, migrations."""
+    db, path = shared.db, shared.path
+    refuse_foreign_or_newer(db, path)  # before anything writes to the file
+    db.execute(f"PRAGMA busy_timeout = {int(connection.BUSY_TIMEOUT_S * 1000)}")
+    if shared.read_only:
+        db.execute("PRAGMA query_only = ON")
+        if migrations.pending(db):
+            raise StoreError(
+                f"{path}: was written by an older Annotator and must be upgraded, which needs write "
+                "access; open it once where it can be written"
+            )
+        return
+    db.execute("PRAGMA foreign_keys = ON")
+    if db.journal_mode != "wal":
+        db.enable_wal()
+    # WAL with synchronous=FULL: a commit that returned is on disk, even across power loss.
+    db.execute("PRAGMA synchronous = FULL")
+    if migrations.pending(db):
+        # Two copies opening a new project at once: the second waits, then finds nothing pending.
+        db.conn.execute("BEGIN IMMEDIATE")
+        try:
+            if migrations.pending(db):
+                migrations.apply(db)
+                db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+            db.conn.execute("COMMIT")
+        except BaseException:
+            if db.conn.in_transaction:
+                db.conn.execute("ROLLBACK")
+            raise
 
 
 class StoreBase:
     """Opening, transactions, labels, documents and layers; ``Store`` adds spans, claims and layer I/O."""
 
-    def __init__(self, path: str | Path, *, create: bool = True):
+    def __init__(self, path: str | Path, *, create: bool = True, read_only: bool = False):
+        """Open ``path`` (created when missing and ``create``); this process's other handles on
+        the same file share one connection. With ``read_only``, a file on read-only media or
+        without write permission is opened for reading instead of refused."""
         self.path = Path(path)
-        self._check_file_kind(create)
-        try:
-            conn = sqlite3.connect(str(self.path), timeout=5.0)
-            self.db = sqlite_utils.Database(conn, execute_plugins=False)
-            self._refuse_foreign_or_newer()  # before anything writes to the file
-            self._configure()
-            self._migrate()
-        except sqlite3.Error as exc:
-            with contextlib.suppress(Exception):
-                conn.close()
-            raise StoreError(_describe_sqlite_error(exc, self.path)) from None
+        self._shared = connection.attach(self.path, create=create, read_only=read_only, prepare=_prepare)
+        self.db = self._shared.db
+        self.lock = self._shared.lock
+        self._closed = False
 
-    # -- opening -----------------------------------------------------------------------------
+    @property
+    def read_only(self) -> bool:
+        return self._shared.read_only
 
-    def _check_file_kind(self, create: bool) -> None:
-        check_file_kind(self.path, create=create)
-
-    def _configure(self) -> None:
-        self.db.execute("PRAGMA foreign_keys = ON")
-        self.db.execute("PRAGMA busy_timeout = 5000")
-        if self.db.journal_mode != "wal":
-            self.db.enable_wal()
-        # WAL with synchronous=FULL: a commit that returned is on disk, even across power loss.
-        self.db.execute("PRAGMA synchronous = FULL")
-
-    def _refuse_foreign_or_newer(self) -> None:
-        refuse_foreign_or_newer(self.db, self.path)
-
-    def _migrate(self) -> None:
-        if migrations.pending(self.db):
-            migrations.apply(self.db)
-            self.db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+    def data_version(self, *, wait: bool = True) -> int | None:
+        return self._shared.data_version(wait=wait)
 
     def close(self) -> None:
-        self.db.close()
+        if not self._closed:
+            self._closed = True
+            connection.detach(self._shared)
 
     def __enter__(self) -> "StoreBase":
         return self
@@ -67,14 +82,32 @@ class StoreBase:
 
     @contextlib.contextmanager
     def atomic(self) -> Iterator[None]:
-        """One transaction; SQLite errors become StoreError/EditError with a readable message."""
-        try:
-            with self.db.atomic():
-                yield
-        except sqlite3.IntegrityError as exc:
-            raise EditError(f"the change was refused: {exc}") from None
-        except sqlite3.Error as exc:
-            raise StoreError(_describe_sqlite_error(exc, self.path)) from None
+        """One write transaction, begun IMMEDIATE so that it waits for another program's lock
+        (up to the busy timeout) instead of failing when its first read turns into a write;
+        nested blocks are savepoints. SQLite errors become StoreError/EditError in words."""
+        with self.lock:  # no other thread's statements inside our transaction
+            try:
+                if self.db.conn.in_transaction:
+                    with self.db.atomic():  # a savepoint
+                        yield
+                else:
+                    self.db.conn.execute("BEGIN IMMEDIATE")
+                    try:
+                        yield
+                    except BaseException:
+                        if self.db.conn.in_transaction:
+                            self.db.conn.execute("ROLLBACK")
+                        raise
+                    try:
+                        self.db.conn.execute("COMMIT")
+                    except BaseException:
+                        if self.db.conn.in_transaction:
+                            self.db.conn.execute("ROLLBACK")
+                        raise
+            except sqlite3.IntegrityError as exc:
+                raise EditError(f"the change was refused: {connection.one_line(str(exc))}") from None
+            except sqlite3.Error as exc:
+                raise StoreError(connection.describe_sqlite_error(exc, self.path)) from None
 
     def integrity_ok(self) -> bool:
         return self.db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"

@@ -1,38 +1,267 @@
-"""Opening a project file: what may be opened, and SQLite errors told in words a user can act on."""
+"""Owning a project file: one SQLite connection per file per process, shared by every ``Store``.
+
+SQLite's POSIX advisory locks belong to the process, not to a connection: closing *any*
+descriptor of the database file (a second connection that is closed, a plain ``open()`` to read
+the header) drops the locks of every connection of the process. Another process may then take
+the file for unused, checkpoint and delete the ``-wal`` under our feet, and later commits go into
+a deleted file ("How To Corrupt An SQLite Database File", §2.2). So:
+
+- every ``Store`` made on a file this process already has open shares its connection (found by
+  device and inode, whatever the path spelling), and the connection closes with the last handle;
+- the header is sniffed with a plain read only before any connection to that file exists;
+- the connection is shared by threads (import, export, merge and agreement run in worker
+  threads), so every use of it holds ``SharedConnection.lock``: ``execute`` takes it per
+  statement, ``Store.atomic()`` for the whole transaction.
+"""
 
 from __future__ import annotations
 
+import os
+import shutil
 import sqlite3
+import stat
+import tempfile
+import threading
 from pathlib import Path
+from typing import Callable
+from urllib.parse import quote
+
+import sqlite_utils
 
 from ..errors import StoreError
 from .schema import SQLITE_HEADER
 
+# Writers wait this long for another program's lock before giving up with one clear line
+# (ANNOTATOR_BUSY_TIMEOUT, in seconds, changes it: for scripts that prefer to fail fast, and tests).
+def _busy_timeout() -> float:
+    try:
+        return max(0.0, float(os.environ.get("ANNOTATOR_BUSY_TIMEOUT", "10")))
+    except ValueError:
+        return 10.0
+
+
+BUSY_TIMEOUT_S = _busy_timeout()
+
+
+class LockedDatabase(sqlite_utils.Database):
+    """sqlite-utils over a connection several threads share: one statement at a time."""
+
+    def __init__(self, conn: sqlite3.Connection, lock: threading.RLock):
+        self._lock = lock
+        super().__init__(conn, execute_plugins=False)
+
+    def execute(self, sql, parameters=None):  # type: ignore[override]
+        with self._lock:
+            return super().execute(sql, parameters)
+
+
+class SharedConnection:
+    """This process's one connection to one project file, and who still holds it."""
+
+    def __init__(self, key: tuple[int, int], path: Path, conn: sqlite3.Connection, mode: str,
+                 private_folder: Path | None = None):
+        self.key = key
+        self.path = path
+        self.conn = conn
+        self.mode = mode  # "rw", or how a read-only file was opened: "ro", "immutable", "copy"
+        self.lock = threading.RLock()
+        self.db = LockedDatabase(conn, self.lock)
+        self.handles = 0
+        self._private_folder = private_folder
+
+    @property
+    def read_only(self) -> bool:
+        return self.mode != "rw"
+
+    def data_version(self, *, wait: bool = True) -> int | None:
+        """SQLite's counter of commits by *other* connections (other processes); None when
+        ``wait`` is false and another thread is using the connection."""
+        if not self.lock.acquire(blocking=wait):
+            return None
+        try:
+            return self.conn.execute("PRAGMA data_version").fetchone()[0]
+        finally:
+            self.lock.release()
+
+    def _close(self) -> None:
+        try:
+            self.conn.close()
+        finally:
+            if self._private_folder is not None:
+                shutil.rmtree(self._private_folder, ignore_errors=True)
+
+
+_live: dict[tuple[int, int], SharedConnection] = {}
+_registry_lock = threading.Lock()
+
+
+def _file_key(path: Path) -> tuple[int, int] | None:
+    try:
+        info = os.stat(path)
+    except (FileNotFoundError, NotADirectoryError):
+        return None
+    return info.st_dev, info.st_ino
+
+
+def live_connection(path: str | Path) -> SharedConnection | None:
+    """The connection this process holds to the file at ``path``, if any (nothing is opened)."""
+    key = _file_key(Path(path))
+    with _registry_lock:
+        return _live.get(key) if key is not None else None
+
+
+def attach(
+    path: Path, *, create: bool, read_only: bool, prepare: Callable[[SharedConnection], None]
+) -> SharedConnection:
+    """The shared connection to ``path``, opened (and prepared once) if this process has none.
+
+    With ``read_only``, a file that cannot be written (read-only media, no write permission) is
+    opened for reading instead of refused.
+    """
+    with _registry_lock:
+        key = _file_key(path)
+        shared = _live.get(key) if key is not None else None
+        if shared is None:
+            check_file_kind(path, create=create)  # plain read: only while no connection of ours exists
+            shared = _open(path, read_only=read_only, prepare=prepare)
+            _live[shared.key] = shared
+        shared.handles += 1
+        return shared
+
+
+def detach(shared: SharedConnection) -> None:
+    with _registry_lock:
+        shared.handles -= 1
+        if shared.handles > 0:
+            return
+        if _live.get(shared.key) is shared:
+            del _live[shared.key]
+    with shared.lock:
+        shared._close()
+
+
+def _connect(uri: str) -> sqlite3.Connection:
+    # isolation_level=None: the sqlite3 module never opens a transaction by itself (its implicit
+    # BEGIN is deferred, which turns a read into a write without waiting for the lock); every
+    # write transaction is ours, BEGIN IMMEDIATE, in Store.atomic().
+    return sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_S, check_same_thread=False,
+                           isolation_level=None)
+
+
+def _uri(path: Path, **params: str) -> str:
+    query = "&".join(f"{k}={v}" for k, v in params.items())
+    return f"file:{quote(str(path.absolute()))}" + (f"?{query}" if query else "")
+
+
+def _open(path: Path, *, read_only: bool, prepare: Callable[[SharedConnection], None]) -> SharedConnection:
+    attempts: list[tuple[str, Callable[[], tuple[str, Path | None]]]] = [("rw", lambda: (_uri(path), None))]
+    if read_only and path.exists():
+        attempts += [
+            ("ro", lambda: (_uri(path, mode="ro"), None)),
+            ("copy" if _has_wal(path) else "immutable", lambda: _read_only_source(path)),
+        ]
+    first_error: BaseException | None = None
+    for mode, source in attempts:
+        conn = None
+        folder = None
+        try:
+            uri, folder = source()
+            conn = _connect(uri)
+            key = _file_key(path)
+            if key is None:
+                raise StoreError(f"{path}: the project file disappeared while it was being opened")
+            shared = SharedConnection(key, path, conn, mode, folder)
+            prepare(shared)
+            return shared
+        except (sqlite3.Error, StoreError, OSError) as exc:
+            if conn is not None:
+                conn.close()
+            if folder is not None:
+                shutil.rmtree(folder, ignore_errors=True)
+            if first_error is None:
+                first_error = exc
+            if isinstance(exc, StoreError) and not _cannot_write(path):
+                raise  # a refusal (newer file, not a project), not a matter of write access
+            if mode == "rw" and not (read_only and _cannot_write(path)):
+                break
+    assert first_error is not None
+    if isinstance(first_error, StoreError):
+        raise first_error
+    if isinstance(first_error, sqlite3.Error):
+        raise StoreError(describe_sqlite_error(first_error, path)) from None
+    raise StoreError(f"{path}: cannot open the project file ({getattr(first_error, 'strerror', None) or first_error})")
+
+
+def _has_wal(path: Path) -> bool:
+    wal = Path(f"{path}-wal")
+    return wal.exists() and wal.stat().st_size > 0
+
+
+def _cannot_write(path: Path) -> bool:
+    """True when this process cannot change the file or create its -wal/-shm beside it."""
+    folder = path.absolute().parent
+    if not os.access(path, os.W_OK) or not os.access(folder, os.W_OK):
+        return True
+    try:
+        return bool(os.statvfs(folder).f_flag & os.ST_RDONLY)
+    except OSError:
+        return False
+
+
+def _read_only_source(path: Path) -> tuple[str, Path | None]:
+    """Where to read a file nobody can write: the file itself (immutable) when it has no -wal,
+    else a private copy of file and -wal, so the newest committed work is read."""
+    if not _has_wal(path):
+        return _uri(path, mode="ro", immutable="1"), None
+    folder = Path(tempfile.mkdtemp(prefix="annotator-ro-"))
+    copy = folder / path.name
+    shutil.copyfile(path, copy)
+    shutil.copyfile(f"{path}-wal", f"{copy}-wal")
+    return _uri(copy, mode="ro"), folder
+
 
 def check_file_kind(path: Path, *, create: bool) -> None:
-    """Refuse folders, unreadable files and files that are not SQLite, before opening them."""
-    if path.is_dir():
-        raise StoreError(f"{path}: is a folder, not a project file")
-    if not path.exists():
+    """Refuse folders, special files, empty files and files that are not SQLite, before opening.
+
+    Only ``stat`` is used until the file is known to be a regular one: opening a FIFO would block.
+    """
+    try:
+        info = os.stat(path)
+    except FileNotFoundError:
         if not create:
-            raise StoreError(f"{path}: no such project file")
+            raise StoreError(f"{path}: no such project file") from None
         if not path.parent.exists():
-            raise StoreError(f"{path}: the folder {path.parent} does not exist")
+            raise StoreError(f"{path}: the folder {path.parent} does not exist") from None
         return
+    except OSError as exc:
+        raise StoreError(f"{path}: cannot read the project file ({exc.strerror})") from None
+    if stat.S_ISDIR(info.st_mode):
+        raise StoreError(f"{path}: is a folder, not a project file")
+    if not stat.S_ISREG(info.st_mode):
+        raise StoreError(f"{path}: is not a regular file (a pipe, device or socket), not a project file")
+    if info.st_size == 0:
+        raise StoreError(f"{path}: is empty (0 bytes), not an Annotator project; remove it or pick another file")
     try:
         with open(path, "rb") as handle:
             header = handle.read(len(SQLITE_HEADER))
     except OSError as exc:
         raise StoreError(f"{path}: cannot read the project file ({exc.strerror})") from None
-    if header and header != SQLITE_HEADER:
+    if header != SQLITE_HEADER:
         raise StoreError(f"{path}: is not an Annotator project (not a SQLite database)")
 
 
-def _describe_sqlite_error(exc: sqlite3.Error, path: Path) -> str:
-    message = str(exc)
+def one_line(message: str, limit: int = 300) -> str:
+    """A message as one line of bounded length: SQLite may quote rows (whole texts) in errors."""
+    flat = " ".join(str(message).split())
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
+
+
+def describe_sqlite_error(exc: sqlite3.Error, path: Path) -> str:
+    message = one_line(str(exc))
     lowered = message.lower()
     if "locked" in lowered or "busy" in lowered:
-        return f"{path}: the project file is locked by another program; close it and try again"
+        return (f"{path}: the project file is locked by another program (waited {BUSY_TIMEOUT_S:g} s); "
+                "close it and try again")
     if "full" in lowered:
         return f"{path}: the disk is full; free some space, nothing was written"
     if "not a database" in lowered or "malformed" in lowered or "corrupt" in lowered:
@@ -42,3 +271,6 @@ def _describe_sqlite_error(exc: sqlite3.Error, path: Path) -> str:
     if "unable to open" in lowered:
         return f"{path}: cannot open the project file ({message})"
     return f"{path}: {message}"
+
+
+_describe_sqlite_error = describe_sqlite_error  # older name, still used by callers
