@@ -142,20 +142,38 @@ class LayerIOMixin:
                 )
 
     def _import_claims(self, doc_id: str, item: AnnotatedDocument, id_map: dict[str, int], result: ImportResult) -> None:
-        led = {r[0]: r[1] for r in self.db.execute(
-            "SELECT span_id, id FROM claims WHERE doc_id = ? AND annotator = ? AND span_id IS NOT NULL",
-            (doc_id, item.annotator),
-        )}
+        """Add the layer's claims that it does not hold yet. A claim is its statement, its members
+        and its note: two claims on one statement stay two, and importing a file again (claims
+        without a statement too) adds nothing."""
+        have: dict[tuple, list[int]] = defaultdict(list)
+        members_of: dict[int, set[int]] = defaultdict(set)
+        for claim_id, span_id in self.db.execute(
+            "SELECT m.claim_id, m.span_id FROM claim_members m JOIN claims c ON c.id = m.claim_id"
+            " WHERE c.doc_id = ? AND c.annotator = ?", (doc_id, item.annotator),
+        ):
+            members_of[claim_id].add(span_id)
+        for claim_id, span_id, note in self.db.execute(
+            "SELECT id, span_id, note FROM claims WHERE doc_id = ? AND annotator = ? ORDER BY id", (doc_id, item.annotator)
+        ):
+            have[(span_id, frozenset(members_of[claim_id]), note)].append(claim_id)
+
+        def row_id(ref: object) -> int:
+            try:
+                return id_map[str(ref)]
+            except KeyError:
+                raise EditError(f"document {item.document.id!r}: a claim refers to span {ref!r}, which it lacks") from None
+
         for claim in item.claims:
-            statement = id_map.get(str(claim.span)) if claim.span is not None else None
-            claim_id = led.get(statement) if statement is not None else None
-            if claim_id is None:
+            statement = row_id(claim.span) if claim.span is not None else None
+            members = frozenset(row_id(m) for m in claim.members)
+            key = (statement, members, claim.note)
+            if have.get(key):
+                claim_id = have[key].pop(0)  # this one is already here: the next equal one is new
+            else:
                 claim_id = self._insert_claim(doc_id, item.annotator, statement, claim.note, attrs=claim.attrs)
-                if statement is not None:
-                    led[statement] = claim_id
+                for member in sorted(members):
+                    self._attach(claim_id, member)
                 result.claims_added += 1
-            for member in claim.members:
-                self._attach(claim_id, id_map[str(member)])
             a = claim.attrs
             if item.annotator == GOLD and a.get("decision") in ("unanimous", "adjudicated", "edited"):
                 self.db.execute(
