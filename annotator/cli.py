@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import getpass
 import json
+import sqlite3
 import sys
 from pathlib import Path
 
@@ -16,6 +17,7 @@ import click
 from . import formats, project
 from .errors import AnnotatorError
 from .model import GOLD
+from .store.connection import one_line
 
 
 def default_reviewer() -> str:
@@ -32,7 +34,10 @@ class Group(click.Group):
         try:
             return super().invoke(ctx)
         except AnnotatorError as exc:
-            click.echo(f"error: {exc}", err=True)
+            click.echo(f"error: {one_line(str(exc), 2000)}", err=True)
+            sys.exit(1)
+        except sqlite3.Error as exc:  # read while iterating a damaged file, after the query began
+            click.echo(f"error: the project file cannot be read ({one_line(str(exc))})", err=True)
             sys.exit(1)
         except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
             raise
@@ -49,10 +54,11 @@ class Group(click.Group):
 
 
 def _open_existing(db: str):
+    """A project that must exist already, for commands that only read it (read-only media too)."""
     path = Path(db)
     if not path.exists():
         raise AnnotatorError(f"{path}: no such project file")
-    return project.open_project(path)
+    return project.open_project(path, read_only=True, create=False)
 
 
 @click.group(cls=Group, invoke_without_command=True)

@@ -34,17 +34,26 @@ def default_project_path() -> Path:
     return data_dir() / f"default{PROJECT_SUFFIX}"
 
 
-def open_project(path: str | Path, *, seed: bool = False) -> Store:
+def open_project(path: str | Path, *, seed: bool = False, read_only: bool = False, create: bool = True) -> Store:
     """Open (or create) a project file; a new one gets the default label scheme, and the seed
-    articles when ``seed`` is true."""
+    articles when ``seed`` is true. With ``read_only`` (commands that only read), a file on
+    read-only media is opened for reading rather than refused."""
     path = Path(path)
-    store = Store(path)
-    if not len(store.label_scheme()):
-        store.add_labels(load_scheme())
-        if seed and store.document_count() == 0:
-            seed_files = sorted(SEEDS.glob("*.txt"))
-            items = [item for f in seed_files for item in formats.txt.read(f, default_annotator="")]
-            store.import_items(items)
+    store = Store(path, create=create, read_only=read_only)
+    if store.read_only:
+        return store
+    try:
+        if not len(store.label_scheme()):
+            with store.atomic():  # checked again inside: two copies starting at once seed once
+                if not len(store.label_scheme()):
+                    store.add_labels(load_scheme())
+                    if seed and store.document_count() == 0:
+                        seed_files = sorted(SEEDS.glob("*.txt"))
+                        items = [item for f in seed_files for item in formats.txt.read(f, default_annotator="")]
+                        store.import_items(items)
+    except BaseException:
+        store.close()
+        raise
     return store
 
 

@@ -50,9 +50,18 @@ class LockedDatabase(sqlite_utils.Database):
         self._lock = lock
         super().__init__(conn, execute_plugins=False)
 
+    path: Path | None = None  # for messages; set once the connection is prepared
+
     def execute(self, sql, parameters=None):  # type: ignore[override]
         with self._lock:
-            return super().execute(sql, parameters)
+            try:
+                return super().execute(sql, parameters)
+            except sqlite3.IntegrityError:
+                raise  # a refused change: Store.atomic() words it
+            except sqlite3.DatabaseError as exc:
+                # A damaged or vanished file, a lock held too long, a full disk: one line naming
+                # the file, never a row of its contents (SQLite can quote whole texts).
+                raise StoreError(describe_sqlite_error(exc, self.path or Path("project"))) from None
 
 
 class SharedConnection:
@@ -66,6 +75,7 @@ class SharedConnection:
         self.mode = mode  # "rw", or how a read-only file was opened: "ro", "immutable", "copy"
         self.lock = threading.RLock()
         self.db = LockedDatabase(conn, self.lock)
+        self.db.path = path
         self.handles = 0
         self._private_folder = private_folder
 
@@ -160,7 +170,7 @@ def _open(path: Path, *, read_only: bool, prepare: Callable[[SharedConnection], 
             ("ro", lambda: (_uri(path, mode="ro"), None)),
             ("copy" if _has_wal(path) else "immutable", lambda: _read_only_source(path)),
         ]
-    first_error: BaseException | None = None
+    last_error: BaseException | None = None
     for mode, source in attempts:
         conn = None
         folder = None
@@ -178,18 +188,22 @@ def _open(path: Path, *, read_only: bool, prepare: Callable[[SharedConnection], 
                 conn.close()
             if folder is not None:
                 shutil.rmtree(folder, ignore_errors=True)
-            if first_error is None:
-                first_error = exc
+            last_error = exc
             if isinstance(exc, StoreError) and not _cannot_write(path):
                 raise  # a refusal (newer file, not a project), not a matter of write access
+            if mode == "rw" and not read_only and path.exists() and _cannot_write(path):
+                raise StoreError(
+                    f"{path}: is read-only here (read-only media or no write permission), so nothing can "
+                    "be written to it; docs, export and agreement still read it"
+                ) from None
             if mode == "rw" and not (read_only and _cannot_write(path)):
                 break
-    assert first_error is not None
-    if isinstance(first_error, StoreError):
-        raise first_error
-    if isinstance(first_error, sqlite3.Error):
-        raise StoreError(describe_sqlite_error(first_error, path)) from None
-    raise StoreError(f"{path}: cannot open the project file ({getattr(first_error, 'strerror', None) or first_error})")
+    assert last_error is not None
+    if isinstance(last_error, StoreError):
+        raise last_error
+    if isinstance(last_error, sqlite3.Error):
+        raise StoreError(describe_sqlite_error(last_error, path)) from None
+    raise StoreError(f"{path}: cannot open the project file ({getattr(last_error, 'strerror', None) or last_error})")
 
 
 def _has_wal(path: Path) -> bool:
