@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from .errors import EditError, StoreError
+from .model import GOLD
 from .reviewer_copy import identity
 from .reviewer_file import read_reviewer_file, read_reviewer_layers
 from .store import MergeResult, Store
@@ -26,7 +27,10 @@ def merge_files(store: Store, paths: list[str | Path]) -> MergeResult:
         # By inode too: a hard link or another spelling of the path is still the project itself.
         if Path(path).resolve() == store.path.resolve() or (project is not None and identity(Path(path)) == project):
             raise StoreError(f"{path}: is the project itself; nothing to merge")
-        batches.append((path, read_reviewer_layers(path)))
+        read = read_reviewer_layers(path)
+        if any(item.annotator == GOLD for item in read.items):  # the reader renames it; never let one through
+            raise StoreError(f"{path}: its gold layer cannot be merged as this project's gold")
+        batches.append((path, read))
     with store.atomic():  # one transaction for all files; each file's merge is a savepoint in it
         for path, read in batches:
             try:

@@ -287,3 +287,22 @@ def test_a_file_open_in_another_thread_of_this_process_is_refused_not_read_plain
     live = holder["store"]
     monkeypatch.setattr(store_module, "live_store_for", lambda p: live, raising=False)
     assert_refused(run("merge", alice, "--into", tmp_path / "lead.db"), alice, "is open as a project in this program")
+
+
+def test_the_private_copy_is_0700_and_deleted_afterwards_even_on_a_refusal(tmp_path, monkeypatch):
+    made = []
+    real_mkdtemp = reviewer_copy.tempfile.mkdtemp
+
+    def recording_mkdtemp(*args, **kwargs):
+        folder = real_mkdtemp(*args, **kwargs)
+        made.append((folder, os.stat(folder).st_mode & 0o777))
+        return folder
+
+    monkeypatch.setattr(reviewer_copy.tempfile, "mkdtemp", recording_mkdtemp)
+    good = make_reviewer(tmp_path / "good.db")
+    bad = make_reviewer(tmp_path / "bad.db", "bob")
+    edit(bad, "UPDATE layers SET done = 'no'")
+    assert run("merge", good, "--into", tmp_path / "lead.db").exit_code == 0
+    assert_refused(run("merge", bad, "--into", tmp_path / "lead.db"), bad, "done must be 0 or 1, not 'no'")
+    assert len(made) == 2 and all(mode == 0o700 for _folder, mode in made)
+    assert not any(os.path.exists(folder) for folder, _mode in made)
