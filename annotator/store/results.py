@@ -37,6 +37,7 @@ class MergeResult:
     replaced: list[tuple[str, str]] = field(default_factory=list)
     unchanged: list[tuple[str, str]] = field(default_factory=list)
     labels_added: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # what the merge did differently from asked (one line each)
 
     def summary(self) -> str:
         text = (
@@ -49,7 +50,7 @@ class MergeResult:
             )
         if self.labels_added:
             text += f"\nnew labels added to the scheme: {', '.join(self.labels_added)}"
-        return text
+        return "\n".join([text, *self.notes])
 
 
 @dataclass

@@ -1,0 +1,302 @@
+"""Read another reviewer's project file, which is someone else's file: untrusted.
+
+Only a private copy is opened (``reviewer_copy``), with ``trusted_schema=OFF``, ``query_only``
+and a cap on the size of any one value SQLite may materialise. Its schema is checked before a
+row is read: every table we read must be a real table (not a view or a virtual table) whose
+needed columns are ordinary ones; a generated or hidden column counts as absent, since reading
+it would run the file's own expression. Only SELECTs with explicit column lists run, so none of
+its triggers, views or generated columns execute, and every value is type-checked and capped.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import sqlite3
+from collections import defaultdict
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any, Iterator
+
+from . import untrusted as check
+from .errors import StoreError
+from .model import GOLD, AnnotatedDocument, Claim, Document, Span, check_span
+from .reviewer_copy import private_copy
+from .store import REQUIRED_COLUMNS, SCHEMA_VERSION, SQLITE_HEADER, migrations
+
+MIGRATIONS_TABLE = "_sqlite_migrations"
+MIGRATION_COLUMNS = {"migration_set", "name"}
+# What adjudication records about a gold span; from a reviewer's file it would be forged.
+PROVENANCE_KEYS = ("sources", "decision", "decided_by", "decided_at", "item_key")
+_VIRTUAL = re.compile(r"\s*create\s+virtual\b", re.IGNORECASE)
+
+
+@dataclass
+class ReviewerFile:
+    items: list[AnnotatedDocument]
+    notes: list[str] = field(default_factory=list)  # what the merge should tell the lead
+
+
+def read_reviewer_file(path: str | Path) -> list[AnnotatedDocument]:
+    """Every layer in the project file at ``path``, validated; the file is never written."""
+    return read_reviewer_layers(path).items
+
+
+def read_reviewer_layers(path: str | Path) -> ReviewerFile:
+    shown = str(path)
+    with private_copy(path) as copy:
+        conn = _open_copy(copy, shown)
+        try:
+            _check_schema(conn, shown)
+            items = _Reader(conn, shown).read()
+        except sqlite3.Error as exc:
+            raise StoreError(describe_sqlite_error(exc, shown)) from None
+        finally:
+            conn.close()  # before the copy's folder is deleted
+    return _gold_as_reviewer_layer(items, Path(path).name, shown)
+
+
+def _open_copy(copy: Path, shown: str) -> sqlite3.Connection:
+    with open(copy, "rb") as handle:  # our own copy: plain reads cannot disturb anyone's locks
+        header = handle.read(len(SQLITE_HEADER))
+    if not header:
+        raise StoreError(f"{shown}: is empty, not an Annotator project")
+    if header != SQLITE_HEADER:
+        raise StoreError(f"{shown}: is not an Annotator project (not a SQLite database)")
+    try:
+        # Read-write on the copy only: SQLite must be able to roll back a hot journal and
+        # rebuild the WAL index there; query_only keeps every statement we send read-only.
+        conn = sqlite3.connect(copy, isolation_level=None)
+        conn.setlimit(sqlite3.SQLITE_LIMIT_LENGTH, check.VALUE_CAP)
+        conn.setlimit(sqlite3.SQLITE_LIMIT_ATTACHED, 0)
+        for pragma in ("trusted_schema = OFF", "query_only = ON", "cell_size_check = ON", "mmap_size = 0"):
+            conn.execute(f"PRAGMA {pragma}")
+    except sqlite3.Error as exc:
+        raise StoreError(describe_sqlite_error(exc, shown)) from None
+    return conn
+
+
+def describe_sqlite_error(exc: sqlite3.Error, shown: str, table: str | None = None) -> str:
+    message = " ".join(str(exc).split())[:200]
+    lowered = message.lower()
+    where = f" in its {table} table" if table else ""
+    if "too big" in lowered:
+        return (f"{shown}: a value{where} is larger than {check.VALUE_CAP // check.MiB} MiB, "
+                "more than any real article; refused")
+    if "decode" in lowered:  # the message would quote the undecodable bytes: leave them out
+        return f"{shown}: text{where} is not valid UTF-8 (the file is damaged)"
+    if "not a database" in lowered or "malformed" in lowered or "corrupt" in lowered:
+        return f"{shown}: the file is damaged ({message})"
+    return f"{shown}: cannot be read{where} ({message})"
+
+
+def _tables(conn: sqlite3.Connection) -> dict[str, str]:
+    """Lower-cased name -> 'table', 'view' or 'virtual' (SQLite matches names case-blind)."""
+    kinds = {}
+    for kind, name, sql in conn.execute("SELECT type, name, sql FROM sqlite_master WHERE type IN ('table', 'view')"):
+        if isinstance(name, str):
+            virtual = kind == "table" and isinstance(sql, str) and _VIRTUAL.match(sql)
+            kinds[name.lower()] = "virtual" if virtual else str(kind)
+    return kinds
+
+
+def _check_table(conn: sqlite3.Connection, kinds: dict[str, str], table: str, needed: set[str], shown: str) -> None:
+    kind = kinds.get(table)
+    if kind != "table":
+        what = f"no {table} table" + (f": {table} is a {kind}" if kind else "")
+        raise StoreError(f"{shown}: is not an Annotator project ({what})")
+    plain, hidden = set(), set()
+    # table_xinfo, unlike table_info, lists generated and hidden columns, marked hidden != 0.
+    for _cid, column, _type, _notnull, _default, _pk, is_hidden in conn.execute(f'PRAGMA table_xinfo("{table}")'):
+        (hidden if is_hidden else plain).add(str(column).lower())
+    for column in sorted(needed):
+        if column in hidden:
+            raise StoreError(f"{shown}: is not an Annotator project ({table}.{column} is a generated column)")
+    missing = sorted(c for c in needed if c not in plain)
+    if missing:
+        raise StoreError(f"{shown}: is not an Annotator project ({table} lacks {', '.join(missing)})")
+
+
+def _check_schema(conn: sqlite3.Connection, shown: str) -> None:
+    """What ``store.refuse_foreign_or_newer`` checks, plus every table's kind and columns."""
+    version = conn.execute("PRAGMA user_version").fetchone()[0]
+    if version > SCHEMA_VERSION:
+        raise StoreError(
+            f"{shown}: was written by a newer version of Annotator (schema {version}, this app "
+            f"knows up to {SCHEMA_VERSION}); update Annotator to open it"
+        )
+    kinds = _tables(conn)
+    if not kinds:
+        raise StoreError(f"{shown}: is empty, not an Annotator project")
+    if MIGRATIONS_TABLE not in kinds:
+        raise StoreError(f"{shown}: is a SQLite database but not an Annotator project")
+    _check_table(conn, kinds, MIGRATIONS_TABLE, MIGRATION_COLUMNS, shown)
+    known = {m.name for m in migrations._migrations}
+    unknown = []
+    rows = conn.execute(f'SELECT migration_set, name FROM "{MIGRATIONS_TABLE}" LIMIT {check.ROW_CAP}')
+    for migration_set, name in rows:
+        if migration_set == "annotator":
+            name = check.name(name, f"{shown}: {MIGRATIONS_TABLE}", "a migration name")
+            if name not in known and name not in unknown:
+                unknown.append(name)
+    if unknown:
+        raise StoreError(
+            f"{shown}: was written by a newer version of Annotator (it has schema changes "
+            f"{', '.join(unknown[:10])}); update Annotator to open it"
+        )
+    for table, columns in REQUIRED_COLUMNS.items():
+        _check_table(conn, kinds, table, columns, shown)
+
+
+class _Reader:
+    def __init__(self, conn: sqlite3.Connection, shown: str):
+        self.conn, self.shown = conn, shown
+        self.characters = 0
+
+    def rows(self, table: str, columns: tuple[str, ...], order: str = "") -> Iterator[tuple]:
+        count = self.conn.execute(f'SELECT count(*) FROM "{table}"').fetchone()[0]
+        if count > check.ROW_CAP:
+            raise StoreError(f"{self.shown}: its {table} table has {count:,} rows, more than the "
+                             f"{check.ROW_CAP:,} a reviewer's file may hold; refused")
+        listed = ", ".join(f'"{c}"' for c in columns)
+        try:
+            yield from self.conn.execute(f'SELECT {listed} FROM "{table}" {order}')
+        except sqlite3.Error as exc:
+            raise StoreError(describe_sqlite_error(exc, self.shown, table)) from None
+
+    def spend(self, *values: Any) -> None:
+        self.characters += sum(len(v) for v in values if isinstance(v, str))
+        if self.characters > check.TEXT_TOTAL_CAP:
+            raise StoreError(f"{self.shown}: holds more than {check.TEXT_TOTAL_CAP // check.MiB} MiB of text, "
+                             "more than a reviewer's file may hold; refused")
+
+    def read(self) -> list[AnnotatedDocument]:
+        documents = self.documents()
+        spans, span_layer = self.spans(documents)
+        claims = self.claims(documents, spans, span_layer)
+        items = []
+        seen = set()
+        for doc_id, annotator, done in self.rows("layers", ("doc_id", "annotator", "done"), "ORDER BY doc_id, annotator"):
+            where = f"{self.shown}: a layer of document {check.show(doc_id)}"
+            if not isinstance(doc_id, str) or doc_id not in documents:
+                raise StoreError(f"{where} names a missing document")
+            annotator = check.name(annotator, where, "its reviewer name")
+            where = f"{self.shown}: layer {annotator!r} of document {doc_id!r}"
+            if (doc_id, annotator) in seen:
+                raise StoreError(f"{where} appears twice (the file is damaged)")
+            seen.add((doc_id, annotator))
+            key = (doc_id, annotator)
+            items.append(AnnotatedDocument(documents[doc_id], annotator, spans.pop(key, []), claims.pop(key, []),
+                                           check.done_flag(done, where)))
+        for key, stray in [*spans.items(), *claims.items()]:
+            if stray:
+                what = "span" if isinstance(stray[0], Span) else "claim"
+                raise StoreError(f"{self.shown}: {what} {stray[0].id} in document {key[0]!r} belongs to no layer "
+                                 "(the file is damaged)")
+        with_layers = {item.document.id for item in items}
+        # Documents nobody annotated yet come along too, without a layer.
+        items.extend(AnnotatedDocument(doc, "", is_layer=False) for doc_id, doc in documents.items()
+                     if doc_id not in with_layers)
+        return items
+
+    def documents(self) -> dict[str, Document]:
+        documents: dict[str, Document] = {}
+        texts: dict[str, str] = {}
+        for doc_id, title, text, source, meta in self.rows(
+            "documents", ("id", "title", "text", "source", "meta"), "ORDER BY position"
+        ):
+            doc_id = check.name(doc_id, f"{self.shown}: a document", "its id", check.ID_CAP)
+            where = f"{self.shown}: document {doc_id!r}"
+            if doc_id in documents:
+                raise StoreError(f"{where} appears twice (the file is damaged)")
+            text = check.text(text, where, "its text", check.VALUE_CAP)
+            if not text:
+                raise StoreError(f"{where} has no text")
+            title = check.text(title, where, "its title", check.SHORT_TEXT_CAP)
+            source = check.text(source, where, "its source", check.SHORT_TEXT_CAP)
+            self.spend(text, title, source, meta)
+            sha = hashlib.sha256(text.encode("utf-8")).hexdigest()
+            if sha in texts:
+                raise StoreError(f"{where} has the same text as document {texts[sha]!r} (the file is damaged)")
+            texts[sha] = doc_id
+            documents[doc_id] = Document(id=doc_id, title=title.strip() or doc_id, text=text, source=source,
+                                         meta=check.json_object(meta, where, "its meta"))
+        return documents
+
+    def spans(self, documents: dict[str, Document]) -> tuple[dict[tuple, list[Span]], dict[str, tuple]]:
+        spans: dict[tuple, list[Span]] = defaultdict(list)
+        layer_of: dict[str, tuple] = {}
+        for span_id, doc_id, annotator, start, end, label, attrs in self.rows(
+            "spans", ("id", "doc_id", "annotator", "start", "end", "label", "attrs"), "ORDER BY id"
+        ):
+            span_id = check.integer(span_id, f"{self.shown}: a span", "its id")
+            where = f"{self.shown}: span {span_id}"
+            doc = documents.get(doc_id) if isinstance(doc_id, str) else None
+            if doc is None:
+                raise StoreError(f"{where} points to a missing document {check.show(doc_id)}")
+            where += f" in document {doc_id!r}"
+            annotator = check.name(annotator, where, "its reviewer name")
+            label = check.name(label, where, "its label")
+            problem = check_span(len(doc.text), start, end, label)
+            if problem:
+                raise StoreError(f"{where}: {problem}")
+            if str(span_id) in layer_of:
+                raise StoreError(f"{where} appears twice (the file is damaged)")
+            self.spend(attrs)
+            layer_of[str(span_id)] = (doc_id, annotator)
+            spans[(doc_id, annotator)].append(
+                Span(start, end, label, id=str(span_id), attrs=check.json_object(attrs, where, "its attrs")))
+        return spans, layer_of
+
+    def claims(self, documents: dict[str, Document], spans: dict, layer_of: dict[str, tuple]) -> dict[tuple, list[Claim]]:
+        members: dict[int, list[str]] = defaultdict(list)
+        for claim_id, span_id in self.rows("claim_members", ("claim_id", "span_id")):
+            claim_id = check.integer(claim_id, f"{self.shown}: a claim member", "its claim id")
+            span_id = check.integer(span_id, f"{self.shown}: a member of claim {claim_id}", "its span id")
+            if str(span_id) not in members[claim_id]:
+                members[claim_id].append(str(span_id))
+        claims: dict[tuple, list[Claim]] = defaultdict(list)
+        seen: set[int] = set()
+        for claim_id, doc_id, annotator, span_id, note in self.rows(
+            "claims", ("id", "doc_id", "annotator", "span_id", "note"), "ORDER BY id"
+        ):
+            claim_id = check.integer(claim_id, f"{self.shown}: a claim", "its id")
+            where = f"{self.shown}: claim {claim_id}"
+            if not isinstance(doc_id, str) or doc_id not in documents:
+                raise StoreError(f"{where} points to a missing document {check.show(doc_id)}")
+            where += f" in document {doc_id!r}"
+            if claim_id in seen:
+                raise StoreError(f"{where} appears twice (the file is damaged)")
+            seen.add(claim_id)
+            annotator = check.name(annotator, where, "its reviewer name")
+            note = check.text(note, where, "its note", check.NOTE_CAP)
+            self.spend(note)
+            statement = None if span_id is None else str(check.integer(span_id, where, "its statement span"))
+            layer = (doc_id, annotator)
+            if any(layer_of.get(s) != layer for s in [statement, *members[claim_id]] if s is not None):
+                raise StoreError(f"{where} refers to spans of another layer")
+            if statement is not None and statement in members[claim_id]:
+                raise StoreError(f"{where}: its statement is also one of its members")
+            claims[layer].append(Claim(span=statement, members=tuple(members[claim_id]), note=note, id=str(claim_id)))
+        return claims
+
+
+def _gold_as_reviewer_layer(items: list[AnnotatedDocument], file_name: str, shown: str) -> ReviewerFile:
+    """A reviewer's ``gold`` is not the lead's: keep it as a layer named after the file."""
+    renamed = check.name_like(f"{GOLD}@{file_name}")
+    taken = {(item.document.id, item.annotator) for item in items}
+    notes, count = [], 0
+    for n, item in enumerate(items):
+        if item.annotator != GOLD:
+            continue
+        if (item.document.id, renamed) in taken:
+            raise StoreError(f"{shown}: document {item.document.id!r} has both a gold layer and a layer named "
+                             f"{renamed!r}; rename one of them")
+        strip = lambda attrs: {k: v for k, v in attrs.items() if k not in PROVENANCE_KEYS}  # noqa: E731
+        items[n] = replace(item, annotator=renamed, spans=[replace(s, attrs=strip(s.attrs)) for s in item.spans],
+                           claims=[replace(c, attrs=strip(c.attrs)) for c in item.claims])
+        count += 1
+    if count:
+        notes.append(f"{shown}: its gold layer ({count} document(s)) was merged as the reviewer layer {renamed!r}, "
+                     "not as gold: gold is decided in this project")
+    return ReviewerFile(items, notes)
