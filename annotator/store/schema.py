@@ -196,7 +196,13 @@ def refuse_foreign_or_newer(db: sqlite_utils.Database, path: Path) -> None:
     if tables and Migrations.migrations_table not in tables:
         raise StoreError(f"{path}: is a SQLite database but not an Annotator project")
     known = {m.name for m in migrations._migrations}
-    unknown = [m.name for m in migrations.applied(db) if m.name not in known]
+    # Named columns only: a file from someone else may hold a costly generated column here.
+    unknown = [
+        name for (name,) in db.execute(
+            f'SELECT name FROM "{Migrations.migrations_table}" WHERE migration_set = ? ORDER BY rowid',
+            [migrations.name],
+        ) if name not in known
+    ] if Migrations.migrations_table in tables else []
     if unknown:
         raise StoreError(
             f"{path}: was written by a newer version of Annotator (it has schema changes "
