@@ -34,6 +34,7 @@ from typing import Any, Iterable
 from ..atomic import atomic_write
 from ..errors import InputError
 from ..model import CLAIM, AnnotatedDocument, Claim, Document, Span, check_span, text_sha256
+from . import checks
 from .base import WriteReport, read_lines, read_text
 from .jsonl import default_title
 
@@ -51,55 +52,67 @@ def warn(message: str) -> None:
 
 
 def json_records(content: str, path: str | Path) -> list[tuple[int, Any]]:
-    """Decode a JSONL file into (line number, value) pairs.
+    """Decode a JSONL file into (line number, value) pairs, each value checked (depth, numbers,
+    strings: :func:`annotator.formats.checks.loads`).
 
     Accepts one value per line and also concatenated, pretty-printed values (doccano's relation
-    export). A decoding error names the line where it happened.
+    export). A decoding error names the line where it happened; lines end at ``\\n``, ``\\r\\n``
+    or ``\\r``.
     """
     records: list[tuple[int, Any]] = []
     first_error: tuple[int, str] | None = None
-    for lineno, line in enumerate(content.split("\n"), start=1):
+    for lineno, line in enumerate(checks.split_lines(content), start=1):
         if not line.strip():
             continue
         try:
-            records.append((lineno, json.loads(line)))
+            records.append((lineno, checks.loads(line)))
         except json.JSONDecodeError as exc:
-            first_error = (lineno, f"not valid JSON ({exc.msg} at column {exc.colno})")
+            first_error = (lineno, checks.decode_error(exc))
             break
+        except ValueError as exc:
+            raise InputError(str(exc), path=str(path), line=lineno) from None
     if first_error is None:
         return records
     # Not one value per line: try a stream of (possibly multi-line) values.
-    decoder = json.JSONDecoder()
     stream: list[tuple[int, Any]] = []
+    line_at = checks.LineCounter(content)
     pos = 0
     n = len(content)
-    try:
-        while True:
-            while pos < n and content[pos].isspace():
-                pos += 1
-            if pos >= n:
-                return stream
-            value, end = decoder.raw_decode(content, pos)
-            stream.append((content.count("\n", 0, pos) + 1, value))
-            pos = end
-    except json.JSONDecodeError as exc:
-        if records:  # the first line(s) were whole values: report the line-based error
-            raise InputError(first_error[1], path=str(path), line=first_error[0]) from None
-        raise InputError(
-            f"not valid JSON ({exc.msg} at column {exc.colno})", path=str(path), line=exc.lineno
-        ) from None
+    while True:
+        while pos < n and content[pos].isspace():
+            pos += 1
+        if pos >= n:
+            return stream
+        lineno = line_at(pos)
+        try:
+            value, end = checks.DECODER.raw_decode(content, pos)
+        except json.JSONDecodeError as exc:
+            if records:  # the first line(s) were whole values: report the line-based error
+                raise InputError(first_error[1], path=str(path), line=first_error[0]) from None
+            raise InputError(checks.decode_error(exc), path=str(path), line=checks.line_at(content, exc.pos)) from None
+        except (RecursionError, ValueError) as exc:
+            raise InputError(checks.decode_error(exc), path=str(path), line=lineno) from None
+        try:
+            checks.check_record(value, content[pos:end])
+        except ValueError as exc:
+            raise InputError(str(exc), path=str(path), line=lineno) from None
+        stream.append((lineno, value))
+        pos = end
 
 
 def read_records(path: str | Path, progress=None) -> list[tuple[int, Any]]:
     """(line number, value) of a JSONL file, read line by line with progress in bytes; a file of
     multi-line values (doccano's pretty-printed relation export) is decoded whole instead."""
     records: list[tuple[int, Any]] = []
-    try:
-        for lineno, line in read_lines(path, progress):
-            if line.strip():
-                records.append((lineno, json.loads(line)))
-    except json.JSONDecodeError:
-        return json_records(read_text(path), path)  # names the line of the first real error
+    for lineno, line in read_lines(path, progress):
+        if not line.strip():
+            continue
+        try:
+            records.append((lineno, checks.loads(line)))
+        except json.JSONDecodeError:
+            return json_records(read_text(path), path)  # names the line of the first real error
+        except ValueError as exc:
+            raise InputError(str(exc), path=str(path), line=lineno) from None
     return records
 
 

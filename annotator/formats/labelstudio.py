@@ -36,6 +36,7 @@ from typing import Any, Iterable
 from ..atomic import atomic_write
 from ..errors import InputError
 from ..model import AnnotatedDocument, Document, Span, check_span, text_sha256
+from . import checks
 from .base import WriteReport, read_text
 from .doccano import link_relations, relations_for_write, unique_spans, warn
 from .jsonl import default_title
@@ -46,8 +47,10 @@ DESCRIPTION = "Label Studio JSON export (full or JSON_MIN; claims as relations)"
 
 
 def _json_array(content: str, path: str | Path) -> list[tuple[int, Any]]:
-    """Decode a top-level JSON array into (line where the element starts, element)."""
-    decoder = json.JSONDecoder()
+    """Decode a top-level JSON array into (line where the element starts, element), each element
+    checked as one record (depth, numbers, strings: :mod:`annotator.formats.checks`)."""
+    decoder = checks.DECODER
+    line_at = checks.LineCounter(content)
     pos = 0
     n = len(content)
 
@@ -57,16 +60,19 @@ def _json_array(content: str, path: str | Path) -> list[tuple[int, Any]]:
             pos += 1
 
     def fail(message: str, at: int) -> InputError:
-        return InputError(message, path=str(path), line=content.count("\n", 0, at) + 1)
+        return InputError(message, path=str(path), line=line_at(at))
+
+    def decode(at: int) -> tuple[Any, int]:
+        try:
+            return decoder.raw_decode(content, at)
+        except json.JSONDecodeError as exc:
+            raise fail(checks.decode_error(exc), exc.pos) from None
+        except (RecursionError, ValueError) as exc:
+            raise fail(checks.decode_error(exc), at) from None
 
     skip()
     if pos >= n or content[pos] != "[":
-        try:
-            json.loads(content)
-        except json.JSONDecodeError as exc:
-            raise InputError(
-                f"not valid JSON ({exc.msg} at column {exc.colno})", path=str(path), line=exc.lineno
-            ) from None
+        decode(pos)
         raise fail("a Label Studio export is a JSON list of tasks ([...])", pos)
     pos += 1
     out: list[tuple[int, Any]] = []
@@ -77,13 +83,12 @@ def _json_array(content: str, path: str | Path) -> list[tuple[int, Any]]:
         while True:
             skip()
             start = pos
+            value, pos = decode(pos)
             try:
-                value, pos = decoder.raw_decode(content, pos)
-            except json.JSONDecodeError as exc:
-                raise InputError(
-                    f"not valid JSON ({exc.msg} at column {exc.colno})", path=str(path), line=exc.lineno
-                ) from None
-            out.append((content.count("\n", 0, start) + 1, value))
+                checks.check_record(value, content[start:pos])
+            except ValueError as exc:
+                raise fail(str(exc), start) from None
+            out.append((line_at(start), value))
             skip()
             if pos < n and content[pos] == ",":
                 pos += 1
