@@ -9,6 +9,7 @@ from typing import Any
 from ..errors import InputError
 from ..model import CLAIM, AnnotatedDocument, Claim, Document, Span, check_span
 from .base import read_text
+from .checks import folder_entries, split_lines
 from .doccano import span_ref, warn
 from .jsonl import default_title
 
@@ -19,12 +20,14 @@ LINE_BREAKS = frozenset("\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029")
 def read(path: str | Path, *, default_annotator: str) -> list[AnnotatedDocument]:
     path = Path(path)
     if path.is_dir():
+        # Listed through folder_entries: a capped number of entries, no link out of the folder.
+        entries = folder_entries(path, path)
         layers: list[tuple[str, list[Path]]] = []
-        own = sorted(path.glob("*.ann"))
+        own = [p for p in entries if _is_ann(p)]
         if own:
             layers.append((default_annotator, own))
-        for sub in sorted(p for p in path.iterdir() if p.is_dir() and not p.name.startswith(".")):
-            files = sorted(sub.glob("*.ann"))
+        for sub in (p for p in entries if p.is_dir() and not p.name.startswith(".")):
+            files = [p for p in folder_entries(sub, path) if _is_ann(p)]
             if files:
                 layers.append((sub.name, files))
         if not layers:
@@ -43,6 +46,11 @@ def read(path: str | Path, *, default_annotator: str) -> list[AnnotatedDocument]
     if not path.exists():
         raise InputError("no such file or folder", path=str(path))
     raise InputError("brat reads a folder, a .ann file or a .txt file", path=str(path))
+
+
+def _is_ann(path: Path) -> bool:
+    # Not only regular files: a FIFO or a folder named x.ann is refused when read, not skipped.
+    return path.name.endswith(".ann") and not path.name.startswith(".")
 
 
 class _Line:
@@ -103,8 +111,7 @@ class _LineError(Exception):
 def _split_lines(content: str) -> list[_Line]:
     lines: list[_Line] = []
     seen: set[str] = set()
-    for lineno, raw in enumerate(content.split("\n"), start=1):
-        line = raw[:-1] if raw.endswith("\r") else raw
+    for lineno, line in enumerate(split_lines(content), start=1):  # \n, \r\n or a lone \r (old Macs)
         if not line.strip():
             continue
         if "\t" not in line:
@@ -131,7 +138,8 @@ def _t_fragments(line: _Line) -> tuple[str, list[tuple[int, int]]]:
     fragments = []
     for part in offsets.split(";"):
         bits = part.split()
-        if len(bits) != 2 or not all(re.fullmatch(r"-?\d+", b) for b in bits):
+        # ASCII digits only (int() would take "٣" too), and few enough for any offset.
+        if len(bits) != 2 or not all(re.fullmatch(r"-?[0-9]{1,18}", b) for b in bits):
             raise _LineError(
                 f"{line.id}: expected 'TYPE START END' (fragments joined by ';'), got {offsets!r}", line.lineno
             )
@@ -148,11 +156,10 @@ def _check_t(line: _Line, label: str, fragments: list[tuple[int, int]], view: st
     if line.tail is None or line.tail == "":
         return None
     expected = " ".join(view[s:e] for s, e in fragments)
-    tail = line.tail
-    if tail == expected or (tail.startswith(expected) and tail[len(expected)].isspace()):
+    if line.tail == expected:  # exactly, as the native reader compares a span's text
         return None
     shown = " ".join(f"[{s}, {e})" for s, e in fragments)
-    return f"{line.id}: its text {tail!r} differs from the .txt at {shown}, {expected!r}"
+    return f"{line.id}: its text {line.tail!r} differs from the .txt at {shown}, {expected!r}"
 
 
 def _parse_ann(content: str, text: str, item: AnnotatedDocument, ann_path: str) -> None:

@@ -224,9 +224,14 @@ def _shown(value: Any) -> str:
 
 def check_name(path: Path) -> None:
     """Refuse a file name that is not text (bytes that are not UTF-8 arrive as lone surrogates)."""
-    bad = string_problem(str(path))
+    name = str(path)
+    undecodable = re.search("[\udc80-\udcff]", name)
+    if undecodable:  # how Python holds a name's bytes that are not UTF-8 (surrogateescape)
+        byte = ord(undecodable.group()) - 0xDC00
+        raise InputError(f"the file name is not valid UTF-8 (byte 0x{byte:02x}); rename the file", path=name)
+    bad = string_problem(name)
     if bad:
-        raise InputError(f"the file name holds {bad}; rename the file", path=str(path))
+        raise InputError(f"the file name holds {bad}; rename the file", path=name)
 
 
 def _kind(mode: int) -> str:

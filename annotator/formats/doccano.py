@@ -277,24 +277,20 @@ def _parse(obj: Any, *, default_annotator: str, where: str) -> AnnotatedDocument
             raise ValueError("'meta' must be an object")
         meta.update(obj["meta"])
     meta.update({key: value for key, value in obj.items() if key not in _KNOWN_KEYS})
-    doc_id = obj.get("id", meta.get("id"))
-    doc_id = text_sha256(text)[:16] if doc_id is None or isinstance(doc_id, bool) else str(doc_id)
-    title = obj.get("title", meta.get("title"))
-    title = title if isinstance(title, str) and title else default_title(text, doc_id)
+    doc_id = checks.id_value(obj.get("id", meta.get("id")), "'id'") or text_sha256(text)[:16]
+    title = checks.optional_str(obj.get("title", meta.get("title")), "'title'") or default_title(text, doc_id)
     annotator = obj.get("annotator", default_annotator)
     if not isinstance(annotator, str) or not annotator.strip():
         raise ValueError("'annotator' must be a non-empty string")
 
     if "entities" in obj and "label" in obj:
         raise ValueError("the record has both 'label' and 'entities'; use one")
-    raw_spans = obj.get("entities", obj.get("label")) or []
-    if not isinstance(raw_spans, list):
-        raise ValueError("'label'/'entities' must be a list")
+    raw_spans = checks.optional_list(obj.get("entities", obj.get("label")), "'label'/'entities'")
     spans: list[Span] = []
     seen: set[str] = set()
     for index, raw in enumerate(raw_spans, start=1):
         span_id, start, end, label = _raw_span(raw, index)
-        span_id = str(span_id) if span_id is not None else f"s{index}"
+        span_id = checks.id_value(span_id, f"span {index}: 'id'") or f"s{index}"
         name = f"span {span_id!r}" if isinstance(raw, dict) and raw.get("id") is not None else f"span {index}"
         if span_id in seen:
             raise ValueError(f"{name}: the id is used twice")
@@ -304,17 +300,17 @@ def _parse(obj: Any, *, default_annotator: str, where: str) -> AnnotatedDocument
             raise ValueError(f"{name}: {problem}")
         spans.append(Span(start=start, end=end, label=label, id=span_id, attrs={}))
 
-    raw_relations = obj.get("relations") or []
-    if not isinstance(raw_relations, list):
-        raise ValueError("'relations' must be a list")
+    raw_relations = checks.optional_list(obj.get("relations"), "'relations'")
     relations = []
     for index, raw in enumerate(raw_relations, start=1):
         if not isinstance(raw, dict) or "from_id" not in raw or "to_id" not in raw:
             raise ValueError(f"relation {index} must be an object with 'from_id' and 'to_id'")
+        name = f"relation {raw.get('id', index)!r:.60}"
         rel_type = raw.get("type")
         if not isinstance(rel_type, str) or not rel_type.strip():
-            raise ValueError(f"relation {raw.get('id', index)!r}: 'type' must be a non-empty string")
-        relations.append((raw.get("id"), str(raw["from_id"]), str(raw["to_id"]), rel_type))
+            raise ValueError(f"{name}: 'type' must be a non-empty string")
+        ends = [checks.id_value(raw[key], f"{name}: {key!r}") for key in ("from_id", "to_id")]
+        relations.append((checks.id_value(raw.get("id"), f"{name}: 'id'"), ends[0], ends[1], rel_type))
     for _, from_id, to_id, _ in relations:
         for end_id in (from_id, to_id):
             if end_id not in seen:
@@ -322,7 +318,9 @@ def _parse(obj: Any, *, default_annotator: str, where: str) -> AnnotatedDocument
     spans, alias = unique_spans(spans, where=where)
     relations = [(rid, alias.get(a, a), alias.get(b, b), t) for rid, a, b, t in relations]
     claims = link_relations(spans, relations, where="the record")
-    document = Document(id=doc_id, title=title, text=text, source=str(meta.get("source", "")), meta=meta)
+    source = meta.get("source", "")
+    document = Document(id=doc_id, title=title, text=text, source=source if isinstance(source, str) else str(source),
+                        meta=meta)
     return AnnotatedDocument(document=document, annotator=annotator, spans=spans, claims=claims)
 
 
