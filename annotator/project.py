@@ -100,7 +100,9 @@ def read_files(
     if warnings_out is not None:
         warnings_out.extend(str(w.message) for w in caught)
     if not items:
-        raise InputError("no documents found in the given files")
+        if len(paths) == 1:  # name the file, as every other refusal does
+            raise InputError("no documents found in the file", path=str(paths[0]))
+        raise InputError(f"no documents found in the given files ({', '.join(str(p) for p in paths)})")
     return items
 
 

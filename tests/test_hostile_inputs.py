@@ -338,3 +338,13 @@ def test_brat_folder_over_the_entry_cap_is_refused(db, tmp_path, monkeypatch):
         (folder / f"{n}.txt").write_text("Hwang said", encoding="utf-8")
         (folder / f"{n}.ann").write_text("", encoding="utf-8")
     refused(db, folder, "the folder holds more than 3 entries")
+
+
+@pytest.mark.parametrize("name, content, fmt", [
+    ("empty.json", "[]", "label-studio"),  # found by the fuzzer: the message named no file
+    ("rejected.jsonl", '{"text": "a", "answer": "reject"}\n', "spacy"),
+])
+def test_a_file_with_no_documents_is_named(db, tmp_path, name, content, fmt):
+    path = tmp_path / name
+    path.write_text(content, encoding="utf-8")
+    refused(db, path, f"{path}: no documents found in the file", "--format", fmt)
