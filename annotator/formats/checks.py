@@ -83,13 +83,19 @@ def json_problem(value: Any, *, root: str = "the record", strings: bool = True,
                     return f"{_name(root, where)} has a key {key!r} that is not a string"
                 if strings and _BAD_CHAR.search(key):
                     return f"{_name(root, where)} has a key {key!r} holding {string_problem(key)}"
-            if isinstance(child, (dict, list, tuple)):
+            kind = type(child)
+            if kind is dict or kind is list or kind is tuple:
                 stack.append((child, depth + 1, where + (key,)))
+            elif kind is str and not strings or kind in _PLAIN:
+                continue  # the common cases, decided without a call
             else:
                 problem = _scalar_problem(child, strings)
                 if problem:
                     return f"{_name(root, where + (key,))} {problem}"
     return None
+
+
+_PLAIN = (int, bool, type(None))
 
 
 def _scalar_problem(value: Any, strings: bool) -> str | None:
@@ -124,7 +130,14 @@ def _refuse_constant(name: str) -> Any:
     raise ValueError(f"{name} is not a JSON number")
 
 
-DECODER = json.JSONDecoder(parse_constant=_refuse_constant)
+def _finite_float(literal: str) -> float:
+    value = float(literal)
+    if not math.isfinite(value):  # 1e999: JSON can spell it, no JSON writer can write it back
+        raise ValueError(f"the number {literal[:40]} is too large (it reads as infinity)")
+    return value
+
+
+DECODER = json.JSONDecoder(parse_constant=_refuse_constant, parse_float=_finite_float)
 
 
 def decode_error(exc: Exception) -> str:
@@ -154,8 +167,16 @@ def loads(text: str) -> Any:
 
 
 def check_record(value: Any, text: str) -> None:
-    """Refuse a decoded record that nests too deeply or holds what cannot be stored."""
-    problem = json_problem(value, strings=_ESCAPED_BAD_CHAR.search(text) is not None)
+    """Refuse a decoded record that nests too deeply or holds what cannot be stored.
+
+    Most records need no walk at all: one with fewer brackets than ``MAX_DEPTH`` cannot nest
+    deeper, and strings need looking at only when the text could hold a bad one (numbers that
+    read as infinity are refused by the decoder itself).
+    """
+    strings = _ESCAPED_BAD_CHAR.search(text) is not None
+    if not strings and text.count("[") + text.count("{") <= MAX_DEPTH:
+        return
+    problem = json_problem(value, strings=strings)
     if problem:
         raise ValueError(problem)
 

@@ -44,21 +44,32 @@ def item_problem(item: AnnotatedDocument) -> str | None:
     if bad:
         return f"its reviewer name holds {bad}"
     length = len(doc.text)
-    span_ids: set[str] = set()
-    for span in item.spans:
-        name = f"span {span.id!r}"
+    spans = item.spans
+    # Checked in bulk first (a layer may hold tens of thousands of spans): one look at the offsets,
+    # each distinct label once, all ids in one search; the span at fault is found only on failure.
+    labels = {span.label for span in spans if type(span.label) is str}
+    ids = [span.id for span in spans]
+    bulk_ok = (
+        all(type(s.label) is str and type(s.start) is int and type(s.end) is int and 0 <= s.start < s.end <= length
+            for s in spans)
+        and all(label.strip() and not string_problem(label) for label in labels)
+        and all(i is None or type(i) is str or type(i) is int for i in ids)
+        and not string_problem("".join(i for i in ids if type(i) is str))
+    )
+    for span in spans if not bulk_ok else ():
         problem = _id_problem(span.id) or check_span(length, span.start, span.end, span.label)
         if problem:
-            return f"{name}: {problem}"
+            return f"span {span.id!r}: {problem}"
         bad = string_problem(span.label)
         if bad:
-            return f"{name}: its label holds {bad}"
-        if not isinstance(span.attrs, dict):
-            return f"{name}: its attrs are not an object"
-        problem = json_problem(span.attrs, root=f"the attrs of {name}") if span.attrs else None
+            return f"span {span.id!r}: its label holds {bad}"
+    for span in spans:
+        if type(span.attrs) is not dict:
+            return f"span {span.id!r}: its attrs are not an object"
+        problem = json_problem(span.attrs, root=f"the attrs of span {span.id!r}") if span.attrs else None
         if problem:
             return problem
-        span_ids.add(str(span.id))
+    span_ids = {str(i) for i in ids}
     for claim in item.claims:
         name = f"claim {claim.id!r}"
         problem = _id_problem(claim.id)
