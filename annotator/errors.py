@@ -7,6 +7,21 @@ that escapes is a bug.
 
 from __future__ import annotations
 
+import re
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def printable(text: str) -> str:
+    """``text`` as it can be printed: a file name's bytes that are not UTF-8 (which Python holds as
+    lone surrogates) shown as ``\\xff``, any other lone surrogate as ``\\ud800``."""
+    if not _SURROGATE.search(text):
+        return text
+    try:
+        return text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "backslashreplace").decode("utf-8")
+
 
 class AnnotatorError(Exception):
     """Base class: a problem the user caused or can fix, with a readable message."""
@@ -21,11 +36,11 @@ class InputError(AnnotatorError):
         self.line = line
         where = ""
         if path is not None:
-            where = f"{path}"
+            where = printable(f"{path}")
             if line is not None:
                 where += f", line {line}"
             where += ": "
-        super().__init__(where + reason)
+        super().__init__(where + printable(reason))
 
 
 class StoreError(AnnotatorError):

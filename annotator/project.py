@@ -82,6 +82,8 @@ def read_files(
     Readers report what they had to adapt (duplicate spans dropped, brat fragments split...) as
     Python warnings; they are collected into ``warnings_out`` for the user to see.
     """
+    from .formats.checks import check_input  # imported here: the rest of this module is being reworked
+
     paths = [Path(p) for p in paths]
     items: list[AnnotatedDocument] = []
     with warnings.catch_warnings(record=True) as caught:
@@ -89,6 +91,9 @@ def read_files(
         for index, path in enumerate(paths):
             if not path.exists():
                 raise InputError("no such file or folder", path=str(path))
+            # Before guessing a format (which reads): a name that is text, a folder or a regular
+            # file under the size cap -- never a FIFO that would block, a device that never ends.
+            check_input(path)
             name = formats.detect(path) if format == "auto" else format
             module = formats.get(name)
             if progress is not None and len(paths) == 1 and "progress" in inspect.signature(module.read).parameters:
@@ -104,19 +109,21 @@ def read_files(
     if warnings_out is not None:
         warnings_out.extend(str(w.message) for w in caught)
     if not items:
-        raise InputError("no documents found in the given files")
+        if len(paths) == 1:  # name the file, as every other refusal does
+            raise InputError("no documents found in the file", path=str(paths[0]))
+        raise InputError(f"no documents found in the given files ({', '.join(str(p) for p in paths)})")
     return items
 
 
 def _refuse_lone_surrogates(item: AnnotatedDocument, path: Path) -> None:
-    doc = item.document
-    fields = [("text", doc.text), ("title", doc.title), ("reviewer", item.annotator)]
-    fields += [(f"label of span {s.id}", s.label) for s in item.spans]
-    fields += [(f"note of claim {c.id}", c.note) for c in item.claims]
-    for what, value in fields:
-        bad = lone_surrogate(value)
-        if bad:
-            raise InputError(f"document {doc.id!r}: its {what} holds {bad}", path=str(path))
+    """Refuse, naming the file and document, what a reader let through that cannot be stored as
+    it is: lone surrogates and NULs anywhere, wrong types, offsets outside the text, meta and
+    attrs too deep to export (``annotator.formats.item_checks``)."""
+    from .formats.item_checks import item_problem
+
+    problem = item_problem(item)
+    if problem:
+        raise InputError(f"document {item.document.id!r}: {problem}", path=str(path))
 
 
 def import_files(

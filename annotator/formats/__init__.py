@@ -16,7 +16,7 @@ from pathlib import Path
 from types import ModuleType
 
 from ..errors import InputError
-from . import brat, conll, doccano, jsonl, labelstudio, spacy, txt
+from . import brat, checks, conll, doccano, jsonl, labelstudio, spacy, txt
 from .base import WriteReport, read_lines, read_text  # noqa: F401  (WriteReport re-exported for callers)
 
 FORMATS: dict[str, ModuleType] = {
@@ -63,9 +63,11 @@ def _first_record(path: Path) -> list[tuple[int, object]]:
     for lineno, line in read_lines(path):
         if line.strip():
             try:
-                return [(lineno, json.loads(line))]
+                return [(lineno, checks.loads(line))]
             except json.JSONDecodeError:
                 break  # a value over several lines (doccano's pretty-printed export)
+            except ValueError as exc:  # too deep, NaN, a lone surrogate...: the reader would refuse it too
+                raise InputError(str(exc), path=str(path), line=lineno) from None
     return doccano.json_records(read_text(path), path)[:1]
 
 

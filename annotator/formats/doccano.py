@@ -34,6 +34,7 @@ from typing import Any, Iterable
 from ..atomic import atomic_write
 from ..errors import InputError
 from ..model import CLAIM, AnnotatedDocument, Claim, Document, Span, check_span, text_sha256
+from . import checks
 from .base import WriteReport, read_lines, read_text
 from .jsonl import default_title
 
@@ -51,55 +52,67 @@ def warn(message: str) -> None:
 
 
 def json_records(content: str, path: str | Path) -> list[tuple[int, Any]]:
-    """Decode a JSONL file into (line number, value) pairs.
+    """Decode a JSONL file into (line number, value) pairs, each value checked (depth, numbers,
+    strings: :func:`annotator.formats.checks.loads`).
 
     Accepts one value per line and also concatenated, pretty-printed values (doccano's relation
-    export). A decoding error names the line where it happened.
+    export). A decoding error names the line where it happened; lines end at ``\\n``, ``\\r\\n``
+    or ``\\r``.
     """
     records: list[tuple[int, Any]] = []
     first_error: tuple[int, str] | None = None
-    for lineno, line in enumerate(content.split("\n"), start=1):
+    for lineno, line in enumerate(checks.split_lines(content), start=1):
         if not line.strip():
             continue
         try:
-            records.append((lineno, json.loads(line)))
+            records.append((lineno, checks.loads(line)))
         except json.JSONDecodeError as exc:
-            first_error = (lineno, f"not valid JSON ({exc.msg} at column {exc.colno})")
+            first_error = (lineno, checks.decode_error(exc))
             break
+        except ValueError as exc:
+            raise InputError(str(exc), path=str(path), line=lineno) from None
     if first_error is None:
         return records
     # Not one value per line: try a stream of (possibly multi-line) values.
-    decoder = json.JSONDecoder()
     stream: list[tuple[int, Any]] = []
+    line_at = checks.LineCounter(content)
     pos = 0
     n = len(content)
-    try:
-        while True:
-            while pos < n and content[pos].isspace():
-                pos += 1
-            if pos >= n:
-                return stream
-            value, end = decoder.raw_decode(content, pos)
-            stream.append((content.count("\n", 0, pos) + 1, value))
-            pos = end
-    except json.JSONDecodeError as exc:
-        if records:  # the first line(s) were whole values: report the line-based error
-            raise InputError(first_error[1], path=str(path), line=first_error[0]) from None
-        raise InputError(
-            f"not valid JSON ({exc.msg} at column {exc.colno})", path=str(path), line=exc.lineno
-        ) from None
+    while True:
+        while pos < n and content[pos].isspace():
+            pos += 1
+        if pos >= n:
+            return stream
+        lineno = line_at(pos)
+        try:
+            value, end = checks.DECODER.raw_decode(content, pos)
+        except json.JSONDecodeError as exc:
+            if records:  # the first line(s) were whole values: report the line-based error
+                raise InputError(first_error[1], path=str(path), line=first_error[0]) from None
+            raise InputError(checks.decode_error(exc), path=str(path), line=checks.line_at(content, exc.pos)) from None
+        except (RecursionError, ValueError) as exc:
+            raise InputError(checks.decode_error(exc), path=str(path), line=lineno) from None
+        try:
+            checks.check_record(value, content[pos:end])
+        except ValueError as exc:
+            raise InputError(str(exc), path=str(path), line=lineno) from None
+        stream.append((lineno, value))
+        pos = end
 
 
 def read_records(path: str | Path, progress=None) -> list[tuple[int, Any]]:
     """(line number, value) of a JSONL file, read line by line with progress in bytes; a file of
     multi-line values (doccano's pretty-printed relation export) is decoded whole instead."""
     records: list[tuple[int, Any]] = []
-    try:
-        for lineno, line in read_lines(path, progress):
-            if line.strip():
-                records.append((lineno, json.loads(line)))
-    except json.JSONDecodeError:
-        return json_records(read_text(path), path)  # names the line of the first real error
+    for lineno, line in read_lines(path, progress):
+        if not line.strip():
+            continue
+        try:
+            records.append((lineno, checks.loads(line)))
+        except json.JSONDecodeError:
+            return json_records(read_text(path), path)  # names the line of the first real error
+        except ValueError as exc:
+            raise InputError(str(exc), path=str(path), line=lineno) from None
     return records
 
 
@@ -264,24 +277,20 @@ def _parse(obj: Any, *, default_annotator: str, where: str) -> AnnotatedDocument
             raise ValueError("'meta' must be an object")
         meta.update(obj["meta"])
     meta.update({key: value for key, value in obj.items() if key not in _KNOWN_KEYS})
-    doc_id = obj.get("id", meta.get("id"))
-    doc_id = text_sha256(text)[:16] if doc_id is None or isinstance(doc_id, bool) else str(doc_id)
-    title = obj.get("title", meta.get("title"))
-    title = title if isinstance(title, str) and title else default_title(text, doc_id)
+    doc_id = checks.id_value(obj.get("id", meta.get("id")), "'id'") or text_sha256(text)[:16]
+    title = checks.optional_str(obj.get("title", meta.get("title")), "'title'") or default_title(text, doc_id)
     annotator = obj.get("annotator", default_annotator)
     if not isinstance(annotator, str) or not annotator.strip():
         raise ValueError("'annotator' must be a non-empty string")
 
     if "entities" in obj and "label" in obj:
         raise ValueError("the record has both 'label' and 'entities'; use one")
-    raw_spans = obj.get("entities", obj.get("label")) or []
-    if not isinstance(raw_spans, list):
-        raise ValueError("'label'/'entities' must be a list")
+    raw_spans = checks.optional_list(obj.get("entities", obj.get("label")), "'label'/'entities'")
     spans: list[Span] = []
     seen: set[str] = set()
     for index, raw in enumerate(raw_spans, start=1):
         span_id, start, end, label = _raw_span(raw, index)
-        span_id = str(span_id) if span_id is not None else f"s{index}"
+        span_id = checks.id_value(span_id, f"span {index}: 'id'") or f"s{index}"
         name = f"span {span_id!r}" if isinstance(raw, dict) and raw.get("id") is not None else f"span {index}"
         if span_id in seen:
             raise ValueError(f"{name}: the id is used twice")
@@ -291,17 +300,17 @@ def _parse(obj: Any, *, default_annotator: str, where: str) -> AnnotatedDocument
             raise ValueError(f"{name}: {problem}")
         spans.append(Span(start=start, end=end, label=label, id=span_id, attrs={}))
 
-    raw_relations = obj.get("relations") or []
-    if not isinstance(raw_relations, list):
-        raise ValueError("'relations' must be a list")
+    raw_relations = checks.optional_list(obj.get("relations"), "'relations'")
     relations = []
     for index, raw in enumerate(raw_relations, start=1):
         if not isinstance(raw, dict) or "from_id" not in raw or "to_id" not in raw:
             raise ValueError(f"relation {index} must be an object with 'from_id' and 'to_id'")
+        name = f"relation {raw.get('id', index)!r:.60}"
         rel_type = raw.get("type")
         if not isinstance(rel_type, str) or not rel_type.strip():
-            raise ValueError(f"relation {raw.get('id', index)!r}: 'type' must be a non-empty string")
-        relations.append((raw.get("id"), str(raw["from_id"]), str(raw["to_id"]), rel_type))
+            raise ValueError(f"{name}: 'type' must be a non-empty string")
+        ends = [checks.id_value(raw[key], f"{name}: {key!r}") for key in ("from_id", "to_id")]
+        relations.append((checks.id_value(raw.get("id"), f"{name}: 'id'"), ends[0], ends[1], rel_type))
     for _, from_id, to_id, _ in relations:
         for end_id in (from_id, to_id):
             if end_id not in seen:
@@ -309,7 +318,9 @@ def _parse(obj: Any, *, default_annotator: str, where: str) -> AnnotatedDocument
     spans, alias = unique_spans(spans, where=where)
     relations = [(rid, alias.get(a, a), alias.get(b, b), t) for rid, a, b, t in relations]
     claims = link_relations(spans, relations, where="the record")
-    document = Document(id=doc_id, title=title, text=text, source=str(meta.get("source", "")), meta=meta)
+    source = meta.get("source", "")
+    document = Document(id=doc_id, title=title, text=text, source=source if isinstance(source, str) else str(source),
+                        meta=meta)
     return AnnotatedDocument(document=document, annotator=annotator, spans=spans, claims=claims)
 
 

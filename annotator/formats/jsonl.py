@@ -19,6 +19,7 @@ from typing import Any, Iterable
 from ..atomic import atomic_write
 from ..errors import InputError
 from ..model import AnnotatedDocument, Claim, Document, Span, check_span, text_sha256
+from . import checks
 from .base import WriteReport, lone_surrogate, read_lines
 
 NAME = "jsonl"
@@ -41,9 +42,11 @@ def read(path: str | Path, *, default_annotator: str, progress=None) -> list[Ann
         if not line.strip():
             continue
         try:
-            obj = json.loads(line)
+            obj = checks.loads(line)
         except json.JSONDecodeError as exc:
             raise InputError(f"not valid JSON: {exc.msg} (column {exc.colno})", path=str(path), line=lineno) from None
+        except ValueError as exc:
+            raise InputError(str(exc), path=str(path), line=lineno) from None
         try:
             items.append(parse_object(obj, default_annotator=default_annotator))
         except ValueError as exc:
@@ -65,7 +68,11 @@ def _kind_name(kind: type | tuple) -> str:
 
 
 def parse_object(obj: Any, *, default_annotator: str) -> AnnotatedDocument:
-    """Turn one decoded JSON line into an ``AnnotatedDocument``; ``ValueError`` says what is wrong."""
+    """Turn one decoded JSON line into an ``AnnotatedDocument``; ``ValueError`` says what is wrong.
+
+    Every field's type is checked: a wrong one is refused, never read as something else (a
+    ``"done": "false"`` is not done, a ``"meta": []`` is not an empty meta).
+    """
     if not isinstance(obj, dict):
         raise ValueError("each line must be a JSON object")
     text = _require(obj, "text", str, "the line")
@@ -74,37 +81,28 @@ def parse_object(obj: Any, *, default_annotator: str) -> AnnotatedDocument:
     bad = lone_surrogate(text)
     if bad:
         raise ValueError(f"the document text holds {bad}")
-    meta = obj.get("meta") or {}
-    if not isinstance(meta, dict):
-        raise ValueError("'meta' must be an object")
-    doc_id = obj.get("id")
+    meta = checks.optional_dict(obj.get("meta"), "'meta'")
+    doc_id = checks.id_value(obj.get("id"), "'id'")
     if doc_id is None:
         doc_id = text_sha256(text)[:16]
-    elif not isinstance(doc_id, (str, int)) or isinstance(doc_id, bool):
-        raise ValueError("'id' must be a string")
-    doc_id = str(doc_id)
-    title = obj.get("title")
+    title = checks.optional_str(obj.get("title"), "'title'")
     if title is None:
         title = default_title(text, doc_id)
-    elif not isinstance(title, str):
-        raise ValueError("'title' must be a string")
     annotator = obj.get("annotator", default_annotator)
     if not isinstance(annotator, str) or not annotator.strip():
         raise ValueError("'annotator' must be a non-empty string")
     source = meta.get("source", "")
-    document = Document(id=doc_id, title=title, text=text, source=str(source), meta=meta)
+    document = Document(id=doc_id, title=title, text=text, source=source if isinstance(source, str) else str(source),
+                        meta=meta)
 
-    raw_spans = obj.get("spans") or []
-    if not isinstance(raw_spans, list):
-        raise ValueError("'spans' must be a list")
+    raw_spans = checks.optional_list(obj.get("spans"), "'spans'")
     spans: list[Span] = []
     seen_ids: set[str] = set()
     for index, raw in enumerate(raw_spans):
         where = f"span {index + 1}"
         if not isinstance(raw, dict):
             raise ValueError(f"{where} must be an object")
-        span_id = raw.get("id", f"s{index + 1}")
-        span_id = str(span_id)
+        span_id = checks.id_value(raw.get("id"), f"{where}: 'id'") or f"s{index + 1}"
         where = f"span {span_id!r}"
         if span_id in seen_ids:
             raise ValueError(f"{where}: the id is used twice")
@@ -118,48 +116,41 @@ def parse_object(obj: Any, *, default_annotator: str) -> AnnotatedDocument:
                 f"{where}: its text {raw['text']!r} differs from the document's text at "
                 f"[{start}, {end}), {text[start:end]!r}"
             )
-        attrs = raw.get("attrs") or {}
-        if not isinstance(attrs, dict):
-            raise ValueError(f"{where}: 'attrs' must be an object")
+        attrs = checks.optional_dict(raw.get("attrs"), f"{where}: 'attrs'")
         if "sources" in raw:
-            attrs = {**attrs, "sources": raw["sources"]}
+            sources = raw["sources"]
+            if not isinstance(sources, list) or not all(isinstance(s, str) for s in sources):
+                raise ValueError(f"{where}: 'sources' must be a list of reviewer names")
+            attrs = {**attrs, "sources": sources}
         spans.append(Span(start=start, end=end, label=label, id=span_id, attrs=attrs))
 
-    raw_claims = obj.get("claims") or []
-    if not isinstance(raw_claims, list):
-        raise ValueError("'claims' must be a list")
+    raw_claims = checks.optional_list(obj.get("claims"), "'claims'")
     claims: list[Claim] = []
     for index, raw in enumerate(raw_claims):
         if not isinstance(raw, dict):
             raise ValueError(f"claim {index + 1} must be an object")
-        claim_id = str(raw.get("id", f"c{index + 1}"))
+        claim_id = checks.id_value(raw.get("id"), f"claim {index + 1}: 'id'") or f"c{index + 1}"
         where = f"claim {claim_id!r}"
-        statement = raw.get("span")
-        if statement is not None and str(statement) not in seen_ids:
+        statement = checks.id_value(raw.get("span"), f"{where}: 'span'")
+        if statement is not None and statement not in seen_ids:
             raise ValueError(f"{where}: its span {statement!r} is not a span of this line")
-        members = raw.get("members") or []
-        if not isinstance(members, list):
-            raise ValueError(f"{where}: 'members' must be a list")
+        members = checks.optional_list(raw.get("members"), f"{where}: 'members'")
         for member in members:
-            if str(member) not in seen_ids:
+            if checks.id_value(member, f"{where}: a member") not in seen_ids:
                 raise ValueError(f"{where}: member {member!r} is not a span of this line")
-        note = raw.get("note") or ""
-        if not isinstance(note, str):
-            raise ValueError(f"{where}: 'note' must be a string")
-        claim_attrs = raw.get("attrs") or {}
-        if not isinstance(claim_attrs, dict):
-            raise ValueError(f"{where}: 'attrs' must be an object")
+        note = checks.optional_str(raw.get("note"), f"{where}: 'note'") or ""
+        claim_attrs = checks.optional_dict(raw.get("attrs"), f"{where}: 'attrs'")
         claims.append(
             Claim(
                 id=claim_id,
-                span=None if statement is None else str(statement),
+                span=statement,
                 members=tuple(str(m) for m in members),
                 note=note,
                 attrs=claim_attrs,
             )
         )
-    done = obj.get("done", False)
-    return AnnotatedDocument(document=document, annotator=annotator, spans=spans, claims=claims, done=bool(done))
+    done = checks.flag(obj.get("done"), "'done'")
+    return AnnotatedDocument(document=document, annotator=annotator, spans=spans, claims=claims, done=done)
 
 
 def to_object(item: AnnotatedDocument) -> dict[str, Any]:

@@ -36,6 +36,7 @@ from typing import Any, Iterable
 from ..atomic import atomic_write
 from ..errors import InputError
 from ..model import AnnotatedDocument, Document, Span, check_span, text_sha256
+from . import checks
 from .base import WriteReport, read_text
 from .doccano import link_relations, relations_for_write, unique_spans, warn
 from .jsonl import default_title
@@ -46,8 +47,10 @@ DESCRIPTION = "Label Studio JSON export (full or JSON_MIN; claims as relations)"
 
 
 def _json_array(content: str, path: str | Path) -> list[tuple[int, Any]]:
-    """Decode a top-level JSON array into (line where the element starts, element)."""
-    decoder = json.JSONDecoder()
+    """Decode a top-level JSON array into (line where the element starts, element), each element
+    checked as one record (depth, numbers, strings: :mod:`annotator.formats.checks`)."""
+    decoder = checks.DECODER
+    line_at = checks.LineCounter(content)
     pos = 0
     n = len(content)
 
@@ -57,16 +60,19 @@ def _json_array(content: str, path: str | Path) -> list[tuple[int, Any]]:
             pos += 1
 
     def fail(message: str, at: int) -> InputError:
-        return InputError(message, path=str(path), line=content.count("\n", 0, at) + 1)
+        return InputError(message, path=str(path), line=line_at(at))
+
+    def decode(at: int) -> tuple[Any, int]:
+        try:
+            return decoder.raw_decode(content, at)
+        except json.JSONDecodeError as exc:
+            raise fail(checks.decode_error(exc), exc.pos) from None
+        except (RecursionError, ValueError) as exc:
+            raise fail(checks.decode_error(exc), at) from None
 
     skip()
     if pos >= n or content[pos] != "[":
-        try:
-            json.loads(content)
-        except json.JSONDecodeError as exc:
-            raise InputError(
-                f"not valid JSON ({exc.msg} at column {exc.colno})", path=str(path), line=exc.lineno
-            ) from None
+        decode(pos)
         raise fail("a Label Studio export is a JSON list of tasks ([...])", pos)
     pos += 1
     out: list[tuple[int, Any]] = []
@@ -77,13 +83,12 @@ def _json_array(content: str, path: str | Path) -> list[tuple[int, Any]]:
         while True:
             skip()
             start = pos
+            value, pos = decode(pos)
             try:
-                value, pos = decoder.raw_decode(content, pos)
-            except json.JSONDecodeError as exc:
-                raise InputError(
-                    f"not valid JSON ({exc.msg} at column {exc.colno})", path=str(path), line=exc.lineno
-                ) from None
-            out.append((content.count("\n", 0, start) + 1, value))
+                checks.check_record(value, content[start:pos])
+            except ValueError as exc:
+                raise fail(str(exc), start) from None
+            out.append((line_at(start), value))
             skip()
             if pos < n and content[pos] == ",":
                 pos += 1
@@ -114,9 +119,11 @@ def _squash(s: str) -> str:
 
 
 def annotator_name(value: Any, default: str) -> str:
-    if isinstance(value, bool) or value is None:
+    """The reviewer a ``completed_by`` (or JSON_MIN ``annotator``) names: a user id, a name or a
+    user object. Absent means the default; anything else is refused rather than guessed."""
+    if value is None:
         return default
-    if isinstance(value, int):
+    if checks.is_int(value):
         return f"user{value}"
     if isinstance(value, str) and value.strip():
         return value.strip()
@@ -127,9 +134,9 @@ def annotator_name(value: Any, default: str) -> str:
         first, last = value.get("first_name") or "", value.get("last_name") or ""
         if isinstance(first, str) and isinstance(last, str) and (first + last).strip():
             return f"{first} {last}".strip()
-        if isinstance(value.get("id"), int):
+        if checks.is_int(value.get("id")):
             return f"user{value['id']}"
-    return default
+    raise ValueError(f"the reviewer must be a user id, a name or a user object with an id, not {value!r:.60}")
 
 
 class _Regions:
@@ -146,7 +153,7 @@ class _Regions:
         problem = check_span(len(text), start, end, label)
         if problem is None and (region_text is None or self._same(text[start:end], region_text)):
             return start, end
-        if isinstance(start, int) and isinstance(end, int) and isinstance(region_text, str):
+        if checks.is_int(start) and checks.is_int(end) and isinstance(region_text, str):
             if self._utf16 is None:
                 self._utf16 = _utf16_to_cp(text)
             table = self._utf16
@@ -188,18 +195,27 @@ def _value_labels(value: dict, name: str) -> list[str]:
 
 def _document(task: dict, data: dict, text: str) -> Document:
     meta = {k: v for k, v in data.items() if k not in ("text", "title", "doc_id")}
-    if isinstance(task.get("meta"), dict):
-        meta.update(task["meta"])
-    doc_id = data.get("doc_id", task.get("id"))
-    doc_id = text_sha256(text)[:16] if doc_id is None or isinstance(doc_id, bool) else str(doc_id)
-    title = data.get("title")
-    title = title if isinstance(title, str) and title else default_title(text, doc_id)
-    return Document(id=doc_id, title=title, text=text, source=str(meta.get("source", "")), meta=meta)
+    meta.update(checks.optional_dict(task.get("meta"), "'meta'"))
+    doc_id = checks.id_value(data.get("doc_id", task.get("id")), "the document id") or text_sha256(text)[:16]
+    title = checks.optional_str(data.get("title"), "'title'")
+    title = title or default_title(text, doc_id)
+    source = meta.get("source", "")
+    return Document(id=doc_id, title=title, text=text, source=source if isinstance(source, str) else str(source),
+                    meta=meta)
+
+
+def _is_span_region(region: dict, value: Any) -> bool:
+    """Whether a result entry is a text span. By its ``type`` when given (labels, hypertextlabels,
+    paragraphlabels...: spans; choices, textarea, rating...: not), else by its value's keys. A span
+    region that lacks what a span needs is then refused, never skipped."""
+    kind = region.get("type")
+    if isinstance(kind, str):
+        return kind.endswith("labels")
+    return isinstance(value, dict) and any(k in ("start", "end") or k.endswith("labels") for k in value)
 
 
 def _parse_result(result: Any, text: str, where: str, name: str) -> tuple[list[Span], list]:
-    if not isinstance(result, list):
-        raise ValueError(f"{name}: 'result' must be a list")
+    result = checks.optional_list(result, f"{name}: 'result'")
     regions = _Regions(text, where)
     spans: list[Span] = []
     first_span_of: dict[str, str] = {}
@@ -209,17 +225,26 @@ def _parse_result(result: Any, text: str, where: str, name: str) -> tuple[list[S
         if not isinstance(region, dict):
             raise ValueError(f"{name}: result {index} must be an object")
         if region.get("type") == "relation":
-            if "from_id" not in region or "to_id" not in region:
+            ends = [checks.id_value(region.get(k), f"{name}: relation {index}: {k!r}") for k in ("from_id", "to_id")]
+            if None in ends:
                 raise ValueError(f"{name}: relation {index} needs 'from_id' and 'to_id'")
-            labels = region.get("labels") or ["related"]
-            rel_type = labels[0] if isinstance(labels, list) and labels and isinstance(labels[0], str) else "related"
-            relations.append((region.get("id"), str(region["from_id"]), str(region["to_id"]), rel_type))
+            labels = checks.optional_list(region.get("labels"), f"{name}: relation {index}: 'labels'") or ["related"]
+            if not all(isinstance(label, str) and label.strip() for label in labels):
+                raise ValueError(f"{name}: relation {index}: its labels must be non-empty strings")
+            rel_id = checks.id_value(region.get("id"), f"{name}: relation {index}: 'id'")
+            relations.append((rel_id, ends[0], ends[1], labels[0]))
             continue
         value = region.get("value")
-        if not isinstance(value, dict) or "start" not in value:
-            continue  # choices, ratings, text areas...: not spans
-        region_id = str(region.get("id", f"r{index}"))
+        region_id = checks.id_value(region.get("id"), f"{name}: result {index}: 'id'") or f"r{index}"
         rname = f"{name}, region {region_id!r}"
+        if not _is_span_region(region, value):
+            warn(f"{where}: {rname} is a {region.get('type', 'non-span')!s:.40} result, not a span; not imported")
+            continue
+        if not isinstance(value, dict):
+            raise ValueError(f"{rname}: 'value' must be an object")
+        for key in ("start", "end"):
+            if key not in value:
+                raise ValueError(f"{rname}: the region has no {key!r}")
         labels = _value_labels(value, rname)
         start, end = regions.offsets(value.get("start"), value.get("end"), labels[0], value.get("text"), rname)
         for number, label in enumerate(labels):
@@ -252,7 +277,7 @@ def read(path: str | Path, *, default_annotator: str) -> list[AnnotatedDocument]
 def _parse_task(task: Any, *, default_annotator: str, where: str) -> list[AnnotatedDocument]:
     if not isinstance(task, dict):
         raise ValueError("each task must be a JSON object")
-    task_name = f"task {task.get('id')!r}" if task.get("id") is not None else "the task"
+    task_name = f"task {task.get('id')!r:.60}" if task.get("id") is not None else "the task"
     if "data" not in task:
         return [_parse_min(task, default_annotator=default_annotator, where=where, name=task_name)]
     data = task["data"]
@@ -262,18 +287,17 @@ def _parse_task(task: Any, *, default_annotator: str, where: str) -> list[Annota
     if not text:
         raise ValueError(f"{task_name}: the text is empty")
     document = _document(task, data, text)
-    annotations = task.get("annotations", task.get("completions")) or []
-    if not isinstance(annotations, list):
-        raise ValueError(f"{task_name}: 'annotations' must be a list")
+    key = "annotations" if "annotations" in task else "completions"
+    annotations = checks.optional_list(task.get(key), f"{task_name}: {key!r}")
     out = []
     for index, annotation in enumerate(annotations, start=1):
         if not isinstance(annotation, dict):
             raise ValueError(f"{task_name}: annotation {index} must be an object")
-        name = f"{task_name}, annotation {annotation.get('id', index)!r}"
-        if annotation.get("was_cancelled"):
+        name = f"{task_name}, annotation {annotation.get('id', index)!r:.60}"
+        if checks.flag(annotation.get("was_cancelled"), f"{name}: 'was_cancelled'"):
             warn(f"{where}: {name} was cancelled; skipped")
             continue
-        spans, relations = _parse_result(annotation.get("result") or [], text, where, name)
+        spans, relations = _parse_result(annotation.get("result"), text, where, name)
         spans, alias = unique_spans(spans, where=f"{where}, {name}")
         relations = [(rid, alias.get(a, a), alias.get(b, b), t) for rid, a, b, t in relations]
         claims = link_relations(spans, relations, where=name)
@@ -284,6 +308,13 @@ def _parse_task(task: Any, *, default_annotator: str, where: str) -> list[Annota
     return out
 
 
+def _is_region_list(value: Any) -> bool:
+    """A JSON_MIN key holding span regions: a list where any entry looks like a region. Its other
+    entries must then be regions too (refused if not), rather than the whole list going to meta."""
+    return isinstance(value, list) and any(
+        isinstance(v, dict) and ("start" in v or "end" in v or "labels" in v) for v in value)
+
+
 def _parse_min(row: dict, *, default_annotator: str, where: str, name: str) -> AnnotatedDocument:
     text = row.get("text")
     if not isinstance(text, str):
@@ -292,14 +323,12 @@ def _parse_min(row: dict, *, default_annotator: str, where: str, name: str) -> A
         raise ValueError(f"{name}: the text is empty")
     regions = _Regions(text, where)
     spans: list[Span] = []
-    region_keys = [
-        key
-        for key, value in row.items()
-        if isinstance(value, list) and value and all(isinstance(v, dict) and "start" in v for v in value)
-    ]
+    region_keys = [key for key, value in row.items() if _is_region_list(value)]
     for key in region_keys:
         for index, value in enumerate(row[key], start=1):
             rname = f"{name}, {key} {index}"
+            if not isinstance(value, dict) or "start" not in value or "end" not in value:
+                raise ValueError(f"{rname}: every entry of {key!r} must be a region with 'start' and 'end'")
             labels = _value_labels(value, rname)
             start, end = regions.offsets(value.get("start"), value.get("end"), labels[0], value.get("text"), rname)
             for label in labels:
@@ -308,12 +337,13 @@ def _parse_min(row: dict, *, default_annotator: str, where: str, name: str) -> A
     spans, _ = unique_spans(spans, where=f"{where}, {name}")
     skip = set(region_keys) | {"text", "annotator", "annotation_id", "created_at", "updated_at", "lead_time", "id"}
     meta = {k: v for k, v in row.items() if k not in skip}
-    doc_id = row.get("doc_id", row.get("id"))
-    doc_id = text_sha256(text)[:16] if doc_id is None or isinstance(doc_id, bool) else str(doc_id)
+    doc_id = checks.id_value(row.get("doc_id", row.get("id")), f"{name}: the document id") or text_sha256(text)[:16]
     meta.pop("doc_id", None)
-    title = meta.pop("title", None)
-    title = title if isinstance(title, str) and title else default_title(text, doc_id)
-    document = Document(id=doc_id, title=title, text=text, source=str(meta.get("source", "")), meta=meta)
+    title = checks.optional_str(meta.pop("title", None), f"{name}: 'title'")
+    title = title or default_title(text, doc_id)
+    source = meta.get("source", "")
+    document = Document(id=doc_id, title=title, text=text, source=source if isinstance(source, str) else str(source),
+                        meta=meta)
     annotator = annotator_name(row.get("annotator"), default_annotator)
     return AnnotatedDocument(document=document, annotator=annotator, spans=spans)
 

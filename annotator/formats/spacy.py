@@ -27,6 +27,7 @@ from typing import Any, Iterable
 from ..atomic import atomic_write
 from ..errors import InputError
 from ..model import AnnotatedDocument, Document, Span, check_span, text_sha256
+from . import checks
 from .base import WriteReport
 from .doccano import read_records, unique_spans, warn
 from .jsonl import default_title
@@ -88,14 +89,10 @@ def _parse(obj: Any, *, default_annotator: str, where: str) -> AnnotatedDocument
         return None
     if answer != "accept":
         raise ValueError(f"'answer' must be 'accept', 'reject' or 'ignore', not {answer!r}")
-    meta = obj.get("meta") or {}
-    if not isinstance(meta, dict):
-        raise ValueError("'meta' must be an object")
+    meta = checks.optional_dict(obj.get("meta"), "'meta'")
     meta = {**meta, **{k: v for k, v in obj.items() if k not in _KNOWN_KEYS and not k.startswith("_")}}
-    doc_id = obj.get("id", meta.get("id"))
-    doc_id = text_sha256(text)[:16] if doc_id is None or isinstance(doc_id, bool) else str(doc_id)
-    title = obj.get("title", meta.get("title"))
-    title = title if isinstance(title, str) and title else default_title(text, doc_id)
+    doc_id = checks.id_value(obj.get("id", meta.get("id")), "'id'") or text_sha256(text)[:16]
+    title = checks.optional_str(obj.get("title", meta.get("title")), "'title'") or default_title(text, doc_id)
     annotator = obj.get("_annotator_id", default_annotator)
     if not isinstance(annotator, str) or not annotator.strip():
         raise ValueError("'_annotator_id' must be a non-empty string")
@@ -103,8 +100,7 @@ def _parse(obj: Any, *, default_annotator: str, where: str) -> AnnotatedDocument
     tokens = obj.get("tokens")
     token_by_id: dict[int, dict] = {}
     if tokens is not None:
-        if not isinstance(tokens, list):
-            raise ValueError("'tokens' must be a list")
+        tokens = checks.optional_list(tokens, "'tokens'")
         for index, token in enumerate(tokens):
             if not isinstance(token, dict) or not _int(token.get("start")) or not _int(token.get("end")):
                 raise ValueError(f"token {index} must be an object with integer 'start' and 'end'")
@@ -114,9 +110,7 @@ def _parse(obj: Any, *, default_annotator: str, where: str) -> AnnotatedDocument
                 raise ValueError(f"token {index}: its text {token['text']!r} differs from the document's text")
             token_by_id[token.get("id", index) if _int(token.get("id")) else index] = token
 
-    raw_spans = obj.get("spans") or []
-    if not isinstance(raw_spans, list):
-        raise ValueError("'spans' must be a list")
+    raw_spans = checks.optional_list(obj.get("spans"), "'spans'")
     spans: list[Span] = []
     for index, raw in enumerate(raw_spans, start=1):
         name = f"span {index}"
@@ -131,8 +125,11 @@ def _parse(obj: Any, *, default_annotator: str, where: str) -> AnnotatedDocument
                 f"{name}: its text {raw['text']!r} differs from the document's text at "
                 f"[{start}, {end}), {text[start:end]!r}"
             )
-        if token_by_id and "token_start" in raw and "token_end" in raw:
-            first, last = token_by_id.get(raw["token_start"]), token_by_id.get(raw["token_end"])
+        given = [raw.get(key) for key in ("token_start", "token_end")]
+        if any(v is not None for v in given) and not all(_int(v) for v in given):
+            raise ValueError(f"{name}: 'token_start' and 'token_end' must both be integers (token ids)")
+        if token_by_id and given[0] is not None:
+            first, last = token_by_id.get(given[0]), token_by_id.get(given[1])
             if first is None or last is None:
                 raise ValueError(f"{name}: token_start/token_end name tokens that are not on this line")
             if first["start"] != start or last["end"] != end:
@@ -140,9 +137,12 @@ def _parse(obj: Any, *, default_annotator: str, where: str) -> AnnotatedDocument
                     f"{name}: tokens {raw['token_start']}..{raw['token_end']} cover "
                     f"[{first['start']}, {last['end']}), not the span's [{start}, {end})"
                 )
-        spans.append(Span(start=start, end=end, label=label, id=str(raw.get("id", f"s{index}")), attrs={}))
+        span_id = checks.id_value(raw.get("id"), f"{name}: 'id'") or f"s{index}"
+        spans.append(Span(start=start, end=end, label=label, id=span_id, attrs={}))
     spans, _ = unique_spans(spans, where=where)
-    document = Document(id=doc_id, title=title, text=text, source=str(meta.get("source", "")), meta=meta)
+    source = meta.get("source", "")
+    document = Document(id=doc_id, title=title, text=text, source=source if isinstance(source, str) else str(source),
+                        meta=meta)
     return AnnotatedDocument(document=document, annotator=annotator, spans=spans)
 
 
