@@ -52,7 +52,8 @@ from ..offsets import trim_whitespace
 from ..store import Store
 from .commands import EditCommand
 from ..offsets import OffsetMap
-from .text_view import AnnotationView, SpanHighlighter
+from .highlighter import SpanHighlighter
+from .text_view import AnnotationView
 
 STATE_COLORS = {  # light backgrounds with dark text: readable on light and dark palettes alike
     review.AGREED: "#cfe3ff",
