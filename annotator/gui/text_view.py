@@ -5,12 +5,16 @@ entries, overlaps can be drawn, and only blocks Qt lays out get formatted. The h
 a per-block index of spans kept in Qt positions; code point <-> Qt conversion happens here, at the
 view's edge, through ``annotator.offsets``. Transient marks (the selected span, the current
 claim) are ExtraSelections over a handful of spans.
+
+A line longer than a few thousand characters (pasted web text can be 20 MB on one line) is shown
+as several display blocks: Qt lays out and highlights a block whole. The offset map knows where
+it inserted those breaks; the copied text is cut from the stored text, so it never has them.
 """
 
 from __future__ import annotations
 
 
-from PySide6.QtCore import QPoint, Qt, Signal
+from PySide6.QtCore import QMimeData, QPoint, Qt, Signal
 from PySide6.QtGui import (
     QColor,
     QMouseEvent,
@@ -78,8 +82,6 @@ class AnnotationView(QPlainTextEdit):
 
     def load(self, text: str, spans: list[Span | SpanRow], overlay: list[Span | SpanRow] | None = None) -> None:
         """Show ``text`` with ``spans`` (and another reviewer's ``overlay``, faintly)."""
-        self.text = text
-        self.map = OffsetMap(text)
         self.overlay = list(overlay or [])
         self._marks = (None, ())
         self.setExtraSelections([])
@@ -89,13 +91,18 @@ class AnnotationView(QPlainTextEdit):
         self._loading = True  # setPlainText asks for repaints before the spans are indexed
         self.highlighter.paused = True
         try:
-            self.setPlainText(text)
+            self._show_text(text)
             self._block_starts = self._read_block_starts()
             self._index(spans)
         finally:
             self._loading = False
             self.highlighter.paused = False
         self._format_visible()
+
+    def _show_text(self, text: str) -> None:
+        self.text = text
+        self.map = OffsetMap(text, split_long_lines=True)
+        self.setPlainText(self.map.display_text(text))
 
     def set_spans(self, spans: list[Span | SpanRow], overlay: list[Span | SpanRow] | None = None) -> None:
         """Replace every span shown (and the overlay, when given)."""
@@ -295,9 +302,10 @@ class AnnotationView(QPlainTextEdit):
 
     def select_cp(self, start: int, end: int) -> None:
         """Select [start, end) given in code points, as a user dragging over it would."""
+        qt_start, qt_end = self.map.range_to_qt(start, end)
         cursor = QTextCursor(self.document())
-        cursor.setPosition(self.map.to_qt(start))
-        cursor.setPosition(self.map.to_qt(end), QTextCursor.MoveMode.KeepAnchor)
+        cursor.setPosition(qt_start)
+        cursor.setPosition(qt_end, QTextCursor.MoveMode.KeepAnchor)
         self.setTextCursor(cursor)
 
     def clear_selection(self) -> None:
@@ -313,6 +321,8 @@ class AnnotationView(QPlainTextEdit):
         rect = self.cursorRect(cursor)
         if pos.x() < rect.left() and qt > 0:  # cursorForPosition rounds to the nearer gap
             qt -= 1
+        if self.map.is_display_break(qt):  # past the end of a display block: no character there
+            return None
         cp = self.map.to_cp(qt)
         return cp if cp < len(self.text) else None
 
@@ -321,6 +331,15 @@ class AnnotationView(QPlainTextEdit):
         block = self.document().findBlock(qt).blockNumber()
         hits = [p.span for p in self.index.entries(block) if not p.overlay and p.span.start <= cp < p.span.end]
         return sorted(hits, key=lambda s: (s.end - s.start, s.start))
+
+    def createMimeDataFromSelection(self) -> QMimeData:  # noqa: N802 (Qt's name)
+        """Copy (and drag) the stored text of the selection: no display breaks, and line breaks
+        as the article has them (Qt would give one U+2029 for each)."""
+        mime = QMimeData()
+        selection = self.selection_cp()
+        if selection is not None:
+            mime.setText(self.text[selection[0] : selection[1]])
+        return mime
 
     # -- mouse -------------------------------------------------------------------------------
 
