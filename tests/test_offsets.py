@@ -1,5 +1,8 @@
 """Code point <-> Qt position mapping, checked against a real QTextDocument."""
 
+import re
+from bisect import bisect_right
+
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -115,8 +118,15 @@ def test_a_run_without_spaces_is_cut_between_grapheme_clusters():
 @given(long_line_text)
 def test_display_breaks_round_trip_every_code_point(text):
     m = OffsetMap(text, split_long_lines=True, **SMALL)
-    lines = [len(line) for line in text.replace("\r\n", "\n").split("\n")]
-    assert len(m.breaks) >= sum(n > SMALL["longest"] for n in lines)
+    shown = re.split("\r\n|\r|\n", m.display_text(text))
+    assert max(len(piece) for piece in shown) <= SMALL["longest"]  # every long line was cut ...
+    lines = re.split("\r\n|\r|\n", text)
+    assert len(shown) - len(lines) == len(m.breaks)  # ... and only long lines were
+    assert sum(max(0, len(line) - 1) // SMALL["longest"] for line in lines) <= len(m.breaks)
+    starts = [0, *(found.end() for found in re.finditer("\r\n|\r|\n", text))]
+    for p in m.breaks:
+        k = bisect_right(starts, p) - 1  # the line p is in
+        assert len(lines[k]) > SMALL["longest"] and starts[k] < p < starts[k] + len(lines[k])
     for cp in range(len(text) + 1):
         if cp > 0 and text[cp - 1 : cp + 1] == "\r\n":
             continue
