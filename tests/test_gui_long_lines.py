@@ -159,3 +159,23 @@ def test_scrolling_to_the_end_formats_the_last_display_block(window, qtbot):
     view.verticalScrollBar().setValue(view.verticalScrollBar().maximum())
     qtbot.waitUntil(lambda: bool(view.document().lastBlock().layout().formats()))
     assert view.highlighter.blocks_highlighted < 10  # only what was on screen
+
+
+def test_the_review_view_shows_long_lines_in_display_blocks_with_lanes_in_the_right_blocks(qtbot):
+    from annotator.gui.review_window import ReviewTextView
+    from annotator.offsets import OffsetMap
+    from annotator.review import RSpan
+
+    view = ReviewTextView()
+    qtbot.addWidget(view)
+    view.resize(700, 500)
+    view.show()
+    p = OffsetMap(TEXT, split_long_lines=True).breaks[2]
+    across = RSpan("bob", 1, p - 10, p + 10, "ENTITY")
+    view.load_review(TEXT, [Span(p - 10, p + 10, "ENTITY", id=7)], ("alice", "bob"), [across])
+    assert view.document().blockCount() == len(view.map.breaks) + 1 > 10
+    assert view.toPlainText().replace("\n", "") == TEXT
+    before = view.document().findBlock(view.map.to_qt(p - 1)).blockNumber()
+    assert sorted(n for n, lanes in view.lane_index.items() if lanes) == [before, before + 1]
+    view.select_cp(p - 10, p + 10)
+    assert view.selection_cp() == (p - 10, p + 10)
