@@ -3,6 +3,8 @@
 Used by ``bench/run.py``. Offsets are code points (Python ``str`` indices), end-exclusive, as in
 the project file. The text has paragraphs of ~400-800 characters separated by a blank line, curly
 quotes and apostrophes, and now and then an emoji (an astral character: two Qt positions).
+``one_line=True`` gives pasted web text instead: the same paragraphs run together on one line
+(joined by a space), with now and then a sentence in Chinese (no spaces, full-width stops).
 """
 
 from __future__ import annotations
@@ -30,6 +32,8 @@ FILLER = ("The meeting was held behind closed doors and lasted most of the after
           "The statement came after weeks of negotiations between the delegations.",
           "Several observers described the tone of the discussion as unusually frank.",
           "A follow-up report is expected before the end of the year.")
+CJK = ("北京的官员表示，这些数字仍在核实之中。", "首尔的分析人士认为，这一趋势将持续到明年。",
+       "报告指出，相关资金已被冻结。", "记者未能获得进一步的细节。")
 EMOJI = ("📈", "🚨", "🌍", "💰", "🔒", "😊", "🇺🇳")
 LABELS = ("SPEAKER", "FIGURE", "ENTITY", "CLAIM")
 
@@ -97,29 +101,33 @@ def _sentence(rng: random.Random, b: _Builder) -> None:
         b.add(rng.choice(FILLER) + " ")
 
 
-def generate_text(rng: random.Random, target_chars: int) -> tuple[str, list[GenSpan]]:
+def generate_text(rng: random.Random, target_chars: int, one_line: bool = False) -> tuple[str, list[GenSpan]]:
     """A text of about ``target_chars`` code points and every candidate span in it."""
     b = _Builder()
     while b.pos < target_chars:
         if b.pos:
-            b.add("\n\n")
+            b.add(" " if one_line else "\n\n")
         para_len = rng.randint(400, 800)
         para_start = b.pos
         while b.pos - para_start < para_len:
             _sentence(rng, b)
+        if one_line and rng.random() < 0.1:
+            b.add(rng.choice(CJK))
         b.trim_trailing_space()  # a paragraph ends at its full stop
     text = "".join(b.parts)
     spans = [s for s in b.spans if s.end <= len(text)]
     return text, spans
 
 
-def generate_document(seed: int, target_chars: int, n_spans: int) -> tuple[str, list[GenSpan], list[tuple[int, list[int]]]]:
+def generate_document(
+    seed: int, target_chars: int, n_spans: int, one_line: bool = False
+) -> tuple[str, list[GenSpan], list[tuple[int, list[int]]]]:
     """Text, exactly ``n_spans`` spans (sorted), and claims as (statement index, member indices)."""
     rng = random.Random(seed)
-    text, candidates = generate_text(rng, target_chars)
+    text, candidates = generate_text(rng, target_chars, one_line)
     while len(candidates) < n_spans:  # too few: grow the text
         target_chars = int(target_chars * 1.3)
-        text, candidates = generate_text(random.Random(seed), target_chars)
+        text, candidates = generate_text(random.Random(seed), target_chars, one_line)
     chosen = sorted(rng.sample(range(len(candidates)), n_spans))
     spans = sorted((candidates[i] for i in chosen), key=lambda s: (s.start, -s.end, s.label))
     claims: list[tuple[int, list[int]]] = []

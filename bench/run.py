@@ -1,6 +1,8 @@
 """Performance figures of the app, each against a bare baseline timed in the same run.
 
-    .venv/bin/python bench/run.py [--json] [--quick] [--profile FIGURE] [--faithful-import]
+    .venv/bin/python bench/run.py [--json] [--quick] [--only KEY,...] [--profile FIGURE] [--faithful-import]
+
+``--only open_20mb_one_line_s,key_20mb_one_line_ms`` measures just those figures (any keys below).
 
 Benchmarks, not tests: the machine is noisy and absolute times drift, so every figure is printed
 with a baseline measured in the same run (the least a bare PySide6/sqlite3/json program must do for
@@ -18,6 +20,15 @@ Figures (JSON keys; each has a ``<key>_baseline`` twin):
 - ``key_to_span_ms`` / ``key_to_span_1mb_ms``: label key (``1``) on a selection -> span committed
   and viewport repainted, on a seed article / on the 1 MB article. Baseline: one sqlite3 INSERT +
   commit (WAL, synchronous=FULL) into a table like ``spans`` plus a bare viewport repaint.
+- ``open_20mb_one_line_s`` / ``key_20mb_one_line_ms`` / ``open_20mb_one_line_rss_mb``: the same
+  three measurements on a generated 20 MB article with no line break at all (pasted web text:
+  paragraphs run together, emoji and Chinese sentences here and there) and 5,000 spans spread over
+  it. Baseline: what bare Qt does with the same text *split into lines* (every ~2,000 characters a
+  space becomes a line break), since bare Qt on the one line itself freezes for minutes; for the
+  key press, the sqlite3 INSERT + repaint of that bare editor. ``scroll_20mb_one_line_ms``: jump
+  the scroll bar to a random place and repaint (baseline: the same on the bare editor);
+  ``click_20mb_one_line_ms``: a mouse click on a span until it is selected and drawn (baseline: a
+  click on the bare editor).
 - ``export_100k_s``: ``project.export(store, out, format="jsonl")`` of 1,000 documents holding
   100,000 spans. Baseline: the same rows by plain sqlite3 queries, ``json.dumps`` of the same
   dicts, written and fsynced.
@@ -67,10 +78,14 @@ BUDGETS = {  # key: (budget, unit)
     "open_5mb_50k_rss_mb": (250.0, "MB"),
     "key_to_span_ms": (16.0, "ms"),
     "export_100k_s": (0.5, "s"),
+    "open_20mb_one_line_s": (2.0, "s"),
+    "key_20mb_one_line_ms": (100.0, "ms"),
 }
 ORDER = [
     "launch_s", "first_launch_s", "open_1mb_10k_s", "open_5mb_50k_s", "open_5mb_50k_rss_mb",
     "key_to_span_ms", "key_to_span_1mb_ms", "export_100k_s",
+    "open_20mb_one_line_s", "open_20mb_one_line_rss_mb", "key_20mb_one_line_ms", "scroll_20mb_one_line_ms",
+    "click_20mb_one_line_ms",
 ]
 REVIEWER = "bench"
 
@@ -236,13 +251,15 @@ def bulk_insert_layer(store, doc_id: str, spans, claims, annotator: str = REVIEW
             )
 
 
-def build_big_project(path: Path, size: int, n_spans: int, seed: int, faithful: bool) -> tuple[str, str, str]:
+def build_big_project(
+    path: Path, size: int, n_spans: int, seed: int, faithful: bool, one_line: bool = False
+) -> tuple[str, str, str]:
     """A project with a small generated article first (opened at start) and the big one second."""
     from annotator.labels import load_scheme
     from annotator.store import Store
 
     small_text, small_spans, small_claims = generate_document(seed + 1000, 5000, 60)
-    text, spans, claims = generate_document(seed, size, n_spans)
+    text, spans, claims = generate_document(seed, size, n_spans, one_line=one_line)
     with Store(path) as store:
         store.add_labels(load_scheme())
         items = [make_item("small", small_text, small_spans, small_claims)]
@@ -369,7 +386,9 @@ def bench_launch(tmp: Path, reps: int) -> dict:
     }
 
 
-def bench_open(window, small: str, big: str, text: str, reps: int, prof: Profiler, figure: str) -> tuple[float, float]:
+def bench_open(
+    window, small: str, big: str, text: str, reps: int, prof: Profiler, figure: str, bare_text: str | None = None
+) -> tuple[float, float]:
     times = []
     for _ in range(reps):
         window.open_document(small)
@@ -388,7 +407,7 @@ def bench_open(window, small: str, big: str, text: str, reps: int, prof: Profile
         edit.setPlainText("another document")
         settle()
         t0 = time.perf_counter()
-        edit.setPlainText(text)
+        edit.setPlainText(text if bare_text is None else bare_text)
         settle()
         edit.viewport().repaint()
         bare.append(time.perf_counter() - t0)
@@ -471,6 +490,133 @@ def bench_keys_baseline(tmp: Path, text: str, width: int, height: int, reps: int
     edit.deleteLater()
     settle()
     return times
+
+
+def split_into_lines(text: str, every: int = 2000) -> str:
+    """The text with a space turned into a line break every ``every`` characters or so: the same
+    length (so the same words can be selected), in lines bare Qt can lay out one at a time."""
+    return re.sub(r"(.{%d}\S*) " % every, "\\1\n", text, flags=re.DOTALL)
+
+
+def bench_scroll(view, reps: int) -> list[float]:
+    """Jump the scroll bar to ``reps`` seeded places and repaint; milliseconds each."""
+    rng = random.Random(7)
+    bar = view.verticalScrollBar()
+    times = []
+    for _ in range(reps):
+        value = rng.randint(0, bar.maximum())
+        t0 = time.perf_counter()
+        bar.setValue(value)
+        settle()
+        view.viewport().repaint()
+        times.append((time.perf_counter() - t0) * 1000)
+    return times
+
+
+def bench_clicks(window, reps: int) -> tuple[list[float], list[float]]:
+    """Click the middle of a span on screen until it is selected and drawn; the same click on a
+    bare editor showing the same lines is the baseline. Milliseconds each."""
+    from PySide6.QtCore import QPoint, Qt
+    from PySide6.QtTest import QTest
+
+    view = window.view
+    rng = random.Random(11)
+    times, bare = [], []
+    # Only spans alone under their middle: a click on nested spans opens a menu, which waits.
+    spans = [s for s in view.own_spans() if s.end - s.start > 3]
+    spans = [s for s in rng.sample(spans, min(len(spans), 20 * reps)) if len(view.spans_at((s.start + s.end) // 2)) == 1]
+    edit = bare_editor(view.width(), view.height())
+    edit.setPlainText(split_into_lines(view.text))
+    settle()
+    for span in spans[:reps]:
+        window.session.select_span(None)
+        window.view.scroll_to_span(span.id)
+        settle()
+        rect = view.cursorRect(_cursor_at(view, view.map.to_qt((span.start + span.end) // 2)))
+        point = QPoint(rect.left() + 2, rect.center().y())
+        t0 = time.perf_counter()
+        QTest.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, point)
+        settle()
+        view.viewport().repaint()
+        times.append((time.perf_counter() - t0) * 1000)
+        if window.session.selected_span != span.id:
+            raise RuntimeError(f"the click did not select span {span.id}")
+        t0 = time.perf_counter()
+        QTest.mouseClick(edit.viewport(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, point)
+        settle()
+        edit.viewport().repaint()
+        bare.append((time.perf_counter() - t0) * 1000)
+    edit.close()
+    edit.deleteLater()
+    settle()
+    return times, bare
+
+
+def _cursor_at(view, qt: int):
+    from PySide6.QtGui import QTextCursor
+
+    cursor = QTextCursor(view.document())
+    cursor.setPosition(qt)
+    return cursor
+
+
+def bench_one_line(tmp: Path, args, prof: Profiler, want) -> dict:
+    from annotator.gui.main_window import MainWindow
+    from annotator.gui.settings import Settings
+    from annotator.store import Store
+
+    quick = args.quick
+    results: dict = {}
+    log("20 MB on one line / 5k spans: building the project (not timed)...")
+    path = tmp / "big20-one-line.annotator.db"
+    t0 = time.perf_counter()
+    small, big, text = build_big_project(path, 20_000_000, 5_000, seed=20, faithful=False, one_line=True)
+    assert "\n" not in text and "\r" not in text
+    lines = split_into_lines(text)
+    log(f"  built in {time.perf_counter() - t0:.1f} s ({len(text):,} code points)")
+    if want("open_20mb_one_line_rss_mb"):
+        log("  peak RSS in fresh processes...")
+        text_file = tmp / "big20-lines.txt"
+        text_file.write_text(lines, encoding="utf-8")
+        app_runs = [run_child(RSS_APP, via_launcher=True, BENCH_DB=str(path), BENCH_DOC=big) for _ in range(1 if quick else 3)]
+        bare_runs = [run_child(RSS_BARE, via_launcher=True, BENCH_TEXT=str(text_file)) for _ in range(1 if quick else 3)]
+        results["open_20mb_one_line_rss_mb"] = median([r["rss_mb"] for r in app_runs])
+        results["open_20mb_one_line_rss_mb_baseline"] = median([r["rss_mb"] for r in bare_runs])
+    store = Store(path)
+    window = MainWindow(store, REVIEWER, Settings())
+    window.show()
+    window.activateWindow()
+    settle()
+    if want("open_20mb_one_line_s"):
+        log("  opening...")
+        fig, base = bench_open(window, small, big, text, 2 if quick else 5, prof, "open_20mb_one_line_s", bare_text=lines)
+        results["open_20mb_one_line_s"], results["open_20mb_one_line_s_baseline"] = fig, base
+    window.open_document(big)
+    settle()
+    if want("key_20mb_one_line_ms"):
+        log("  key to span...")
+        reps = 10 if quick else 30
+        times = bench_keys(window, reps, prof, "key_20mb_one_line_ms")
+        bare = bench_keys_baseline(tmp, lines, window.view.width(), window.view.height(), reps)
+        results["key_20mb_one_line_ms"], results["key_20mb_one_line_ms_baseline"] = median(times), median(bare)
+    if want("scroll_20mb_one_line_ms"):
+        log("  scrolling...")
+        reps = 10 if quick else 30
+        times = bench_scroll(window.view, reps)
+        edit = bare_editor(window.view.width(), window.view.height())
+        edit.setPlainText(lines)
+        settle()
+        bare = bench_scroll(edit, reps)
+        edit.close()
+        edit.deleteLater()
+        settle()
+        results["scroll_20mb_one_line_ms"], results["scroll_20mb_one_line_ms_baseline"] = median(times), median(bare)
+    if want("click_20mb_one_line_ms"):
+        log("  clicking spans...")
+        times, bare = bench_clicks(window, 10 if quick else 30)
+        results["click_20mb_one_line_ms"], results["click_20mb_one_line_ms_baseline"] = median(times), median(bare)
+    close_window(window, store)
+    return results
 
 
 def export_baseline(db_path: Path, out: Path) -> int:
@@ -640,6 +786,10 @@ def run_all(args, tmp: Path) -> dict:
     if want("export_100k_s"):
         log("export of 100,000 spans in 1,000 documents...")
         results.update(bench_export(tmp, 2 if quick else 5, prof))
+
+    one_line = [k for k in ORDER if "20mb_one_line" in k]
+    if want(*one_line):
+        results.update(bench_one_line(tmp, args, prof, want))
 
     prof.report()
     return results

@@ -20,3 +20,8 @@ def text_and_range(draw, min_len: int = 1):
     start = draw(st.integers(0, len(text) - 1))
     end = draw(st.integers(start + 1, len(text)))
     return text, start, end
+
+
+# Pasted web text: long runs with no line break at all (now and then a line break), for display blocks.
+LINE_PIECES = [p for p in TRICKY_PIECES if p not in ("\n", "\r\n")] + ["Hwang said. ", "北京。", "“Yes.” "]
+long_line_text = st.lists(st.sampled_from(LINE_PIECES * 8 + ["\r\n", "\n"]), min_size=1, max_size=120).map("".join)

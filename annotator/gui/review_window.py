@@ -51,8 +51,8 @@ from ..model import GOLD, LabelScheme
 from ..offsets import trim_whitespace
 from ..store import Store
 from .commands import EditCommand
-from ..offsets import OffsetMap
-from .text_view import AnnotationView, SpanHighlighter
+from .highlighter import SpanHighlighter
+from .text_view import AnnotationView
 
 STATE_COLORS = {  # light backgrounds with dark text: readable on light and dark palettes alike
     review.AGREED: "#cfe3ff",
@@ -181,12 +181,10 @@ class ReviewTextView(AnnotationView):
 
     def load_review(self, text: str, gold: list, reviewers: tuple[str, ...], spans: list[review.RSpan]) -> None:
         """Show ``text`` with the gold spans and the reviewers' lanes, formatted in one pass."""
-        self.text = text
-        self.map = OffsetMap(text)
         self._marks = (None, ())
         self.setExtraSelections([])
         self.highlighter.setDocument(None)
-        self.setPlainText(text)
+        self._show_text(text)
         self._block_starts = self._read_block_starts()
         self._index(gold)
         self._index_lanes(reviewers, spans)
@@ -204,7 +202,7 @@ class ReviewTextView(AnnotationView):
         lane_of = {name: k for k, name in enumerate(reviewers)}
         self.lane_count = len(reviewers)
         self.lane_room = self._room(self.lane_count) if self.lane_count else None
-        to_qt = self.map.to_qt
+        range_to_qt = self.map.range_to_qt
         colors: dict[str, QColor] = {}
         index: dict[int, list] = defaultdict(list)
         for span in spans:
@@ -214,7 +212,7 @@ class ReviewTextView(AnnotationView):
             color = colors.get(span.label)
             if color is None:
                 color = colors[span.label] = QColor(self._color(span.label))
-            qs, qe = to_qt(span.start), to_qt(span.end)
+            qs, qe = range_to_qt(span.start, span.end)
             first = bisect_right(self._block_starts, qs) - 1
             last = first if qe - 1 <= qs else bisect_right(self._block_starts, qe - 1) - 1
             for number in range(first, last + 1):
@@ -238,9 +236,10 @@ class ReviewTextView(AnnotationView):
         selections = []
         if extent is not None:
             sel = QTextEdit.ExtraSelection()
+            qt_start, qt_end = self.map.range_to_qt(*extent)
             cursor = QTextCursor(self.document())
-            cursor.setPosition(self.map.to_qt(extent[0]))
-            cursor.setPosition(self.map.to_qt(extent[1]), QTextCursor.MoveMode.KeepAnchor)
+            cursor.setPosition(qt_start)
+            cursor.setPosition(qt_end, QTextCursor.MoveMode.KeepAnchor)
             sel.cursor = cursor
             fmt = sel.format
             fmt.setBackground(QColor(120, 120, 120, 45))

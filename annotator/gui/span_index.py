@@ -9,7 +9,7 @@ for every block, so that one huge span cannot widen every search.
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right, insort
-from typing import Callable, Iterable
+from typing import Iterable
 
 from ..model import Span, SpanRow
 from ..offsets import OffsetMap
@@ -121,8 +121,7 @@ class SpanIndex:
         key = (overlay, span.id)
         placed = self._placed.get(key)
         if placed is None:
-            to_qt: Callable[[int], int] = self._map.to_qt
-            qs, qe = to_qt(span.start), to_qt(span.end)
+            qs, qe = self._map.range_to_qt(span.start, span.end)
             first = bisect_right(self._block_starts, qs) - 1
             last = first if qe - 1 <= qs else bisect_right(self._block_starts, qe - 1, first) - 1
             placed = self._placed[key] = PlacedSpan(span, qs, qe, overlay, first, last)

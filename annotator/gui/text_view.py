@@ -5,17 +5,20 @@ entries, overlaps can be drawn, and only blocks Qt lays out get formatted. The h
 a per-block index of spans kept in Qt positions; code point <-> Qt conversion happens here, at the
 view's edge, through ``annotator.offsets``. Transient marks (the selected span, the current
 claim) are ExtraSelections over a handful of spans.
+
+A line longer than a few thousand characters (pasted web text can be 20 MB on one line) is shown
+as several display blocks: Qt lays out and highlights a block whole. The offset map knows where
+it inserted those breaks; the copied text is cut from the stored text, so it never has them.
 """
 
 from __future__ import annotations
 
 
-from PySide6.QtCore import QPoint, Qt, Signal
+from PySide6.QtCore import QMimeData, QPoint, Qt, Signal
 from PySide6.QtGui import (
     QColor,
     QMouseEvent,
     QPalette,
-    QSyntaxHighlighter,
     QTextCharFormat,
     QTextCursor,
     QTextOption,
@@ -24,6 +27,7 @@ from PySide6.QtWidgets import QMenu, QPlainTextEdit, QTextEdit, QToolTip, QWidge
 
 from ..model import LabelScheme, Span, SpanRow
 from ..offsets import OffsetMap
+from .highlighter import SpanHighlighter
 from .span_index import PlacedSpan, SpanIndex
 
 BACKGROUND_ALPHA = 80  # of 255: light enough to read through on light and dark palettes
@@ -35,49 +39,6 @@ def _with_alpha(color: str, alpha: int) -> QColor:
     c = QColor(color)
     c.setAlpha(alpha)
     return c
-
-
-class SpanHighlighter(QSyntaxHighlighter):
-    """Formats a block only when the view asks for it (the block is, or is about to be, on screen).
-
-    Qt runs a highlighter over every block of a new document; formatting all of them would cost
-    most of the time of opening a long article, so blocks that were not asked for are left plain
-    until they scroll into view.
-    """
-
-    lazy = True  # a subclass that must format every block (it changes line heights) sets False
-
-    def __init__(self, view: "AnnotationView"):
-        super().__init__(view.document())
-        self._view = view
-        self.allowed: set[int] = set()  # block numbers the view asked to format now
-        self.paused = False
-        self.blocks_highlighted = 0  # how much formatting work was done (tests, benchmark)
-
-    def highlightBlock(self, text: str) -> None:  # noqa: N802 (Qt's name)
-        if self.paused:  # a new text is being set: nothing is indexed or on screen yet
-            return
-        block = self.currentBlock()
-        number = block.blockNumber()
-        # Qt re-runs highlighters over whole documents at times of its choosing; a block already
-        # shown formatted must keep its formats then, so "formatted" blocks always qualify.
-        if self.lazy and number not in self.allowed and number not in self._view._formatted:
-            return
-        entries = self._view.index.entries(number)
-        if not entries:
-            return
-        self.blocks_highlighted += 1
-        block_start = block.position()
-        block_len = block.length() - 1  # Qt units, without the block break
-        cuts = {0, block_len}
-        for placed in entries:
-            cuts.add(min(max(placed.qt_start - block_start, 0), block_len))
-            cuts.add(min(max(placed.qt_end - block_start, 0), block_len))
-        edges = sorted(cuts)
-        for a, b in zip(edges, edges[1:]):
-            covering = [p for p in entries if p.qt_start - block_start < b and p.qt_end - block_start > a]
-            if covering:
-                self.setFormat(a, b - a, self._view.format_for(covering))
 
 
 class AnnotationView(QPlainTextEdit):
@@ -121,8 +82,6 @@ class AnnotationView(QPlainTextEdit):
 
     def load(self, text: str, spans: list[Span | SpanRow], overlay: list[Span | SpanRow] | None = None) -> None:
         """Show ``text`` with ``spans`` (and another reviewer's ``overlay``, faintly)."""
-        self.text = text
-        self.map = OffsetMap(text)
         self.overlay = list(overlay or [])
         self._marks = (None, ())
         self.setExtraSelections([])
@@ -132,13 +91,18 @@ class AnnotationView(QPlainTextEdit):
         self._loading = True  # setPlainText asks for repaints before the spans are indexed
         self.highlighter.paused = True
         try:
-            self.setPlainText(text)
+            self._show_text(text)
             self._block_starts = self._read_block_starts()
             self._index(spans)
         finally:
             self._loading = False
             self.highlighter.paused = False
         self._format_visible()
+
+    def _show_text(self, text: str) -> None:
+        self.text = text
+        self.map = OffsetMap(text, split_long_lines=True)
+        self.setPlainText(self.map.display_text(text))
 
     def set_spans(self, spans: list[Span | SpanRow], overlay: list[Span | SpanRow] | None = None) -> None:
         """Replace every span shown (and the overlay, when given)."""
@@ -338,9 +302,10 @@ class AnnotationView(QPlainTextEdit):
 
     def select_cp(self, start: int, end: int) -> None:
         """Select [start, end) given in code points, as a user dragging over it would."""
+        qt_start, qt_end = self.map.range_to_qt(start, end)
         cursor = QTextCursor(self.document())
-        cursor.setPosition(self.map.to_qt(start))
-        cursor.setPosition(self.map.to_qt(end), QTextCursor.MoveMode.KeepAnchor)
+        cursor.setPosition(qt_start)
+        cursor.setPosition(qt_end, QTextCursor.MoveMode.KeepAnchor)
         self.setTextCursor(cursor)
 
     def clear_selection(self) -> None:
@@ -356,6 +321,8 @@ class AnnotationView(QPlainTextEdit):
         rect = self.cursorRect(cursor)
         if pos.x() < rect.left() and qt > 0:  # cursorForPosition rounds to the nearer gap
             qt -= 1
+        if self.map.is_display_break(qt):  # past the end of a display block: no character there
+            return None
         cp = self.map.to_cp(qt)
         return cp if cp < len(self.text) else None
 
@@ -364,6 +331,15 @@ class AnnotationView(QPlainTextEdit):
         block = self.document().findBlock(qt).blockNumber()
         hits = [p.span for p in self.index.entries(block) if not p.overlay and p.span.start <= cp < p.span.end]
         return sorted(hits, key=lambda s: (s.end - s.start, s.start))
+
+    def createMimeDataFromSelection(self) -> QMimeData:  # noqa: N802 (Qt's name)
+        """Copy (and drag) the stored text of the selection: no display breaks, and line breaks
+        as the article has them (Qt would give one U+2029 for each)."""
+        mime = QMimeData()
+        selection = self.selection_cp()
+        if selection is not None:
+            mime.setText(self.text[selection[0] : selection[1]])
+        return mime
 
     # -- mouse -------------------------------------------------------------------------------
 
