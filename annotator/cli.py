@@ -94,9 +94,12 @@ def import_(files: tuple[str, ...], db: str, fmt: str, annotator: str | None, st
     """Import FILES into the project: all of them in one transaction, or none."""
     reviewer = annotator or default_reviewer()
     notes: list[str] = []
-    items = project.read_files(files, format=fmt, annotator=reviewer, warnings_out=notes, progress=_stderr_progress("reading"))
+    origins: dict = {}
+    items = project.read_files(files, format=fmt, annotator=reviewer, warnings_out=notes,
+                               progress=_stderr_progress("reading"), origins_out=origins)
     with project.open_project(db) as store:
-        result = store.import_items(items, strict_labels=strict_labels, progress=_stderr_progress("storing"))
+        result = project.store_items(store, items, origins, strict_labels=strict_labels,
+                                     progress=_stderr_progress("storing"))
     _print_warnings(notes)
     click.echo(result.summary())
 

@@ -13,8 +13,7 @@ from typing import Callable, Iterable
 import platformdirs
 
 from . import formats
-from .formats.base import lone_surrogate
-from .errors import InputError
+from .errors import EditError, InputError
 from .labels import load_scheme
 from .model import AnnotatedDocument
 from .store import ImportResult, Store
@@ -76,11 +75,14 @@ def read_files(
     annotator: str,
     progress: Callable[[int, int], None] | None = None,
     warnings_out: list[str] | None = None,
+    origins_out: dict[int, Path] | None = None,
 ) -> list[AnnotatedDocument]:
     """Read and validate every file before anything is stored: a bad file refuses the lot.
 
     Readers report what they had to adapt (duplicate spans dropped, brat fragments split...) as
     Python warnings; they are collected into ``warnings_out`` for the user to see.
+    ``origins_out`` receives the file each item came from (by ``id(item)``), so that a refusal
+    at the store can still name the file.
     """
     from .formats.checks import check_input  # imported here: the rest of this module is being reworked
 
@@ -103,6 +105,8 @@ def read_files(
                 read = module.read(path, default_annotator=annotator)
             for item in read:
                 _refuse_lone_surrogates(item, path)
+                if origins_out is not None:
+                    origins_out[id(item)] = path
             items.extend(read)
             if progress:
                 progress(index + 1, len(paths))
@@ -136,10 +140,45 @@ def import_files(
     progress: Callable[[int, int], None] | None = None,
 ) -> ImportResult:
     notes: list[str] = []
-    items = read_files(paths, format=format, annotator=annotator, progress=progress, warnings_out=notes)
-    result = store.import_items(items, strict_labels=strict_labels, progress=progress)
+    origins: dict[int, Path] = {}
+    items = read_files(paths, format=format, annotator=annotator, progress=progress, warnings_out=notes,
+                       origins_out=origins)
+    result = store_items(store, items, origins, strict_labels=strict_labels, progress=progress)
     result.warnings = notes
     return result
+
+
+def store_items(
+    store: Store,
+    items: list[AnnotatedDocument],
+    origins: dict[int, Path],
+    *,
+    strict_labels: bool = False,
+    progress: Callable[[int, int], None] | None = None,
+) -> ImportResult:
+    """``Store.import_items``, with every refusal naming the file the document came from."""
+    if strict_labels:
+        known = set(store.label_scheme().names())
+        for item in items:
+            for span in item.spans:
+                if span.label not in known:
+                    raise InputError(
+                        f"document {item.document.id!r}: label {span.label!r} is not in the project's scheme "
+                        "(--strict-labels refuses it)", path=_origin(origins, item))
+    try:
+        return store.import_items(items, strict_labels=strict_labels, progress=progress)
+    except EditError as exc:
+        culprit = next((item for item in items if f"document {item.document.id!r}" in str(exc)), None)
+        files = set(origins.values())
+        path = _origin(origins, culprit) if culprit is not None else (files.pop() if len(files) == 1 else None)
+        if path is None:
+            raise
+        raise InputError(str(exc), path=str(path)) from None
+
+
+def _origin(origins: dict[int, Path], item: AnnotatedDocument) -> str | None:
+    found = origins.get(id(item))
+    return None if found is None else str(found)
 
 
 def layer_items(

@@ -52,3 +52,46 @@ def test_importing_the_same_claims_again_adds_none_statement_or_not(tmp_path):
     assert first.claims_added == 3 and again.claims_added == 0
     assert claims(store) == before and len(before) == 3
     store.close()
+
+
+def test_a_refusal_at_the_store_names_the_file(tmp_path):
+    from annotator.errors import InputError
+    from annotator.model import AnnotatedDocument, Document, Span
+    from annotator.project import store_items
+
+    store = open_project(tmp_path / "p.annotator.db")
+    item = AnnotatedDocument(Document("d1", "d1", "short"), "x", [Span(0, 50, "SPEAKER", "s1")])
+    source = tmp_path / "from-elsewhere.jsonl"
+    try:
+        store_items(store, [item], {id(item): source})
+    except InputError as exc:
+        assert str(exc).startswith(f"{source}: document 'd1'")
+    else:
+        raise AssertionError("an out-of-range span was stored")
+    assert store.document_count() == 0
+    store.close()
+
+
+def test_strict_labels_names_the_file_and_document(tmp_path):
+    from click.testing import CliRunner
+
+    from annotator.cli import cli
+
+    record = {"id": "d1", "text": TEXT, "annotator": "ann",
+              "spans": [{"id": "s1", "start": 0, "end": 3, "label": "PERSON", "text": "Kim"}]}
+    source = tmp_path / "a.jsonl"
+    source.write_text(json.dumps(record) + "\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["import", str(source), "--db", str(tmp_path / "p.db"), "--strict-labels"])
+    assert result.exit_code == 1
+    assert f"error: {source}: document 'd1': label 'PERSON' is not in the project's scheme" in result.output
+
+
+def test_text_that_cannot_be_stored_is_refused_in_words(tmp_path):
+    import pytest
+
+    from annotator.errors import EditError
+
+    store = open_project(tmp_path / "p.annotator.db", seed=True)
+    with pytest.raises(EditError, match="not Unicode"):
+        store.set_title(store.document_ids()[0], "bad \ud800 title")
+    store.close()

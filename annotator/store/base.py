@@ -106,6 +106,8 @@ class StoreBase:
                         raise
             except sqlite3.IntegrityError as exc:
                 raise EditError(f"the change was refused: {connection.one_line(str(exc))}") from None
+            except UnicodeEncodeError as exc:  # a lone surrogate cannot be stored as UTF-8
+                raise EditError(f"the change was refused: it holds text that is not Unicode ({exc.reason})") from None
             except sqlite3.Error as exc:
                 raise StoreError(connection.describe_sqlite_error(exc, self.path)) from None
 
@@ -123,6 +125,8 @@ class StoreBase:
     def _add_labels(self, labels: Iterable[Label]) -> None:
         position = self.db.execute("SELECT coalesce(max(position), -1) FROM labels").fetchone()[0]
         for label in labels:
+            if "\x00" in label.name:
+                raise EditError(f"label {label.name!r}: a NUL character is not text")
             position += 1
             self.db.execute(
                 "INSERT INTO labels (name, color, shortcut, alt_shortcut, description, style, position)"
@@ -173,6 +177,8 @@ class StoreBase:
 
     def _insert_document(self, doc: Document, position: int | None = None) -> tuple[str, bool]:
         """Insert ``doc`` unless a document with the same text exists; return (stored id, added)."""
+        if "\x00" in doc.text:  # SQLite's length() stops at a NUL: the text would not be what we stored
+            raise EditError(f"document {doc.id!r}: its text holds a NUL character, which is not text")
         sha = doc.sha256
         existing = self.db.execute("SELECT id FROM documents WHERE sha256 = ?", (sha,)).fetchone()
         if existing:
