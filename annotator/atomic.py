@@ -41,6 +41,8 @@ def atomic_write(path: str | os.PathLike, *, encoding: str = "utf-8", binary: bo
     if target.is_dir():
         raise InputError("is a folder; this format writes one file", path=str(path))
     parent = target.parent
+    if not parent.is_dir():
+        raise InputError("the folder to write it in does not exist", path=str(path))
     remove_leftovers(parent, target.name)
     try:
         old = target.stat()

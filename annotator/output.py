@@ -357,6 +357,9 @@ def folder_export(target: str | os.PathLike, *, format: str) -> Iterator[Folder]
     if str(target) == "-":
         raise InputError(f"the {format} format writes a folder, not a stream; pass -o FOLDER")
     target = Path(os.path.realpath(os.path.abspath(target)))  # through a symlink: keep the link
+    if target.parent == target or target == Path.cwd():
+        raise InputError(f"the {format} export cannot replace this folder; name a folder inside it",
+                         path=str(target))
     if target.exists() and not target.is_dir():
         raise InputError(f"the {format} format writes a folder, and this is not one", path=str(target))
     parent = target.parent

@@ -432,3 +432,32 @@ def test_sigterm_mid_export_removes_its_temporaries(tmp_path):
     _kill_when(proc, _temp_folder_filling(tmp_path), signal.SIGTERM, "SIGTERM")
     assert proc.returncode == -signal.SIGTERM
     assert not out.exists() and leftovers(tmp_path) == []
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="flock semantics")
+def test_a_temporary_still_in_use_is_not_removed(tmp_path):
+    import fcntl
+
+    db = make_project(tmp_path / "p.annotator.db", [("d1", "alice")])
+    busy, stale = tmp_path / ".out.jsonl.tmp-busy0001", tmp_path / ".out.jsonl.tmp-stale001"
+    busy.write_text("a rival export is writing this")
+    stale.write_text("killed")
+    with open(busy) as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        assert run("export", "--db", db, "-o", tmp_path / "out.jsonl").exit_code == 0
+        assert leftovers(tmp_path) == [busy.name]
+    assert run("export", "--db", db, "-o", tmp_path / "out.jsonl").exit_code == 0
+    assert leftovers(tmp_path) == []
+
+
+def test_targets_that_cannot_be_written_are_one_error_line(tmp_path, monkeypatch):
+    db = make_project(tmp_path / "p.annotator.db", [("d1", "alice")])
+    result = run("export", "--db", db, "-o", tmp_path / "no" / "such" / "o.jsonl")
+    assert result.exit_code == 1 and result.stderr == f"error: {tmp_path / 'no' / 'such' / 'o.jsonl'}: the folder to write it in does not exist\n"
+    result = run("export", "--db", db, "-o", tmp_path)
+    assert result.exit_code == 1 and result.stderr == f"error: {tmp_path}: is a folder; this format writes one file\n"
+    monkeypatch.chdir(tmp_path)
+    for target in (".", "/"):
+        result = run("export", "--db", db, "--format", "txt", "-o", target)
+        assert result.exit_code == 1 and "cannot replace this folder" in result.stderr
+    assert leftovers(tmp_path) == [] and not (tmp_path / "no").exists()
