@@ -440,13 +440,26 @@ def test_a_kill_mid_file_export_keeps_the_old_file(tmp_path):
 
 
 @pytest.mark.skipif(not hasattr(signal, "SIGTERM"), reason="needs SIGTERM")
-def test_sigterm_mid_export_removes_its_temporaries(tmp_path):
+@pytest.mark.parametrize("signum, code", [(signal.SIGTERM, -signal.SIGTERM), (signal.SIGINT, 130)])
+def test_sigterm_or_ctrl_c_mid_export_removes_its_temporaries(tmp_path, signum, code):
     db = big_project(tmp_path / "p.annotator.db")
     out = tmp_path / "out"
     proc = cli_process("export", "--db", db, "--format", "brat", "-o", out, stderr=subprocess.PIPE)
-    _kill_when(proc, _temp_folder_filling(tmp_path), signal.SIGTERM, "SIGTERM")
-    assert proc.returncode == -signal.SIGTERM
+    _kill_when(proc, _temp_folder_filling(tmp_path), signum, signal.Signals(signum).name)
+    assert proc.returncode == code
     assert not out.exists() and leftovers(tmp_path) == []
+
+
+def test_where_folders_cannot_be_swapped_the_old_export_is_renamed_aside(tmp_path, monkeypatch):
+    from annotator import output
+
+    monkeypatch.setattr(output, "_exchange", lambda a, b: False)
+    db = make_project(tmp_path / "p.annotator.db", [("d1", "alice"), ("d2", "bob")])
+    out = tmp_path / "out"
+    assert run("export", "--db", db, "--format", "txt", "-o", out).exit_code == 0
+    assert run("export", "--db", db, "--format", "brat", "--annotator", "bob", "-o", out).exit_code == 0
+    assert sorted(tree(out)) == [".annotator-export.json", "annotation.conf", "bob/d2.ann", "bob/d2.txt"]
+    assert not [n for n in os.listdir(tmp_path) if n.startswith(".")]
 
 
 @pytest.mark.skipif(sys.platform != "linux", reason="flock semantics")
