@@ -8,7 +8,7 @@ import os
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable, Iterator
+from typing import Callable, Iterable
 
 import platformdirs
 
@@ -164,21 +164,21 @@ def export(
             for d in store.document_ids() if wanted is None or d in wanted)
     else:
         items = layer_items(store, annotator=annotator, gold=gold, doc_ids=doc_ids)
+
+    def writable(items: Iterable[AnnotatedDocument]) -> Iterable[AnnotatedDocument]:
+        # Refuse, naming the document, what no format can write: a string that is not text (an
+        # unpaired surrogate cannot be encoded as UTF-8; it can reach a project only by a bug).
+        for item in items:
+            doc = item.document
+            for what, value in (("id", doc.id), ("title", doc.title), ("reviewer name", item.annotator)):
+                bad = lone_surrogate(value)
+                if bad:
+                    raise InputError(f"document {doc.id!r}: its {what} holds {bad}; the {format} export "
+                                     "cannot write it")
+            yield item
+
     target = out if str(out) == "-" else Path(out)
-    return module.write(_writable(items, format), target)
-
-
-def _writable(items: Iterable[AnnotatedDocument], format: str) -> Iterator[AnnotatedDocument]:
-    """Refuse, naming the document, what no format can write: a string that is not text (an
-    unpaired surrogate cannot be encoded as UTF-8; it can reach a project only by a bug)."""
-    for item in items:
-        doc = item.document
-        for what, value in (("id", doc.id), ("title", doc.title), ("reviewer name", item.annotator)):
-            bad = lone_surrogate(value)
-            if bad:
-                raise InputError(f"document {doc.id!r}: its {what} holds {bad}; the {format} export "
-                                 "cannot write it")
-        yield item
+    return module.write(writable(items), target)
 
 
 def agreement_inputs(
