@@ -41,6 +41,14 @@ class Group(click.Group):
             sys.exit(1)
         except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
             raise
+        except BrokenPipeError:  # the reader went away (`| head`): nothing to report
+            import os
+
+            try:  # the interpreter's last flush of stdout would fail on the closed pipe again
+                os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            except (OSError, ValueError, AttributeError):  # no real descriptor (tests)
+                pass
+            sys.exit(141)  # 128 + SIGPIPE: what a shell shows for a tool the pipe ended
         except OSError as exc:  # disk full, permissions, a folder where a file was expected
             where = f"{exc.filename}: " if getattr(exc, "filename", None) else ""
             click.echo(f"error: {where}{exc.strerror or exc}", err=True)
@@ -127,28 +135,33 @@ def _stderr_progress(what: str):
 @click.option("--format", "fmt", default="jsonl", show_default=True, help=", ".join(sorted(formats.FORMATS)))
 @click.option("--annotator", default=None, help="Export only this reviewer's layer.")
 @click.option("--gold", is_flag=True, help="Export the adjudicated gold layer, with each span's provenance.")
-@click.option("-o", "--output", "out", default=None, type=click.Path(), help="Output file (default: standard output).")
+@click.option("-o", "--output", "out", default=None, type=click.Path(),
+              help="Output file or folder; - is standard output (the default for jsonl).")
 def export(db: str, fmt: str, annotator: str | None, gold: bool, out: str | None) -> None:
-    """Export layers as a dataset (one line per document and reviewer for JSONL)."""
+    """Export layers as a dataset (one line per document and reviewer for JSONL).
+
+    Folder formats (brat, txt) build the folder beside OUT and rename it into place; an existing
+    OUT is replaced only when it is empty or an earlier export holding nothing else.
+    """
     if gold and annotator:
         raise AnnotatorError("--gold and --annotator cannot be used together")
+    if out is None and fmt != "jsonl":
+        raise AnnotatorError(f"the {fmt} format needs an output path: pass -o (- for standard output)")
+    import os
+
+    target = "-" if out in (None, "-") else os.path.abspath(out)  # so that "./-" stays a file
     with _open_existing(db) as store:
         if annotator is not None and annotator not in store.annotators():
             known = ", ".join(store.annotators()) or "none yet"
             raise AnnotatorError(f"no reviewer named {annotator!r} in {db} (reviewers: {known})")
         if gold and GOLD not in store.annotators():
             raise AnnotatorError(f"{db} has no gold layer yet: adjudicate in Review > Review disagreements")
-        if out is None:
-            if fmt != "jsonl":
-                raise AnnotatorError(f"the {fmt} format needs an output path: pass -o")
-            for item in project.layer_items(store, annotator=annotator, gold=gold):
-                click.echo(formats.jsonl.dumps(item))
-            return
-        report = project.export(store, out, format=fmt, annotator=annotator, gold=gold)
-    click.echo(
-        f"wrote {report.documents} document(s), {report.spans} span(s), {report.claims} claim(s) to {out}",
-        err=True,
-    )
+        report = project.export(store, target, format=fmt, annotator=annotator, gold=gold)
+    if target != "-":
+        click.echo(
+            f"wrote {report.documents} document(s), {report.spans} span(s), {report.claims} claim(s) to {out}",
+            err=True,
+        )
     _print_warnings(report.warnings + report.skipped)
 
 

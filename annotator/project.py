@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import inspect
 import os
+import re
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -14,6 +15,7 @@ import platformdirs
 
 from . import formats
 from .errors import EditError, InputError
+from .formats.base import lone_surrogate
 from .labels import load_scheme
 from .model import AnnotatedDocument
 from .store import ImportResult, Store
@@ -205,13 +207,38 @@ def export(
     gold: bool = False,
     doc_ids: Iterable[str] | None = None,
 ) -> formats.WriteReport:
+    """Write layers to ``out`` ("-" is standard output for the one-file formats).
+
+    Every format writes through ``atomic_write`` or ``output.folder_export``: file names made from
+    ids and reviewer names are sanitised, nothing is written outside ``out``, and a failed or
+    killed export leaves the old ``out`` (or none) behind.
+    """
     module = formats.get(format)
     if module is formats.txt:  # the texts themselves: every document, annotated or not
         wanted = None if doc_ids is None else set(doc_ids)
-        texts = (AnnotatedDocument(store.document(d), "", is_layer=False)
-                 for d in store.document_ids() if wanted is None or d in wanted)
-        return module.write(texts, Path(out))
-    return module.write(layer_items(store, annotator=annotator, gold=gold, doc_ids=doc_ids), Path(out))
+        items: Iterable[AnnotatedDocument] = (
+            AnnotatedDocument(store.document(d), "", is_layer=False)
+            for d in store.document_ids() if wanted is None or d in wanted)
+    else:
+        items = layer_items(store, annotator=annotator, gold=gold, doc_ids=doc_ids)
+
+    def writable(items: Iterable[AnnotatedDocument]) -> Iterable[AnnotatedDocument]:
+        # Refuse, naming the document, what no format can write: a string that is not text (an
+        # unpaired surrogate cannot be encoded as UTF-8; it can reach a project only by a bug).
+        for item in items:
+            doc = item.document
+            for what, value in (("id", doc.id), ("title", doc.title), ("reviewer name", item.annotator)):
+                bad = lone_surrogate(value) if _SURROGATE.search(value) else None  # a NUL is written (escaped or renamed)
+                if bad:
+                    raise InputError(f"document {doc.id!r}: its {what} holds {bad}; the {format} export "
+                                     "cannot write it")
+            yield item
+
+    target = out if str(out) == "-" else Path(out)
+    return module.write(writable(items), target)
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def agreement_inputs(

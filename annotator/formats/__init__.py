@@ -5,7 +5,8 @@ A format module defines:
 - ``NAME`` (the ``--format`` value) and ``EXTENSIONS`` (lower-case, with the dot);
 - ``read(path, *, default_annotator) -> list[AnnotatedDocument]``: validates the whole file before
   returning and raises ``InputError`` naming the file and line (or annotation id) on bad input;
-- ``write(items, path) -> WriteReport``: writes through ``atomic_write``.
+- ``write(items, path) -> WriteReport``: writes through ``atomic_write`` (one file, or ``"-"`` for
+  standard output) or ``output.folder_export`` (a folder, with file names from ``SafeNames``).
 """
 
 from __future__ import annotations

@@ -28,7 +28,8 @@ Python 2 build counted astral characters such as emoji as two; brat #1115. Such 
 by the text check rather than silently shifted.)
 
 Writing: ``<out>/<annotator>/<doc id>.txt`` and ``.ann`` (one sub-folder per layer, so reviewer
-names survive a round trip) and ``<out>/annotation.conf`` listing the labels, relation types,
+names survive a round trip; a name or id that is not a safe file name, or that collides with
+another, is written under a safe distinct one with a warning) and ``<out>/annotation.conf`` listing the labels, relation types,
 event types and attributes used. Claims go out as ``R`` lines ``<member label> Arg1:<CLAIM T>
 Arg2:<member T>``; a claim note as ``AnnotatorNotes`` on its first relation. A span that crosses a
 line break is written as fragments split at the break; one that starts or ends on a line break, or

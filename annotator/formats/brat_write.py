@@ -7,9 +7,8 @@ import re
 from pathlib import Path
 from typing import Any, Iterable
 
-from ..atomic import atomic_write
-from ..errors import InputError
 from ..model import AnnotatedDocument, Span
+from ..output import SafeNames, folder_export, note_renames
 from .base import WriteReport
 from .brat_read import LINE_BREAKS
 from .doccano import relations_for_write, resolve_ref
@@ -97,45 +96,39 @@ class _Conf:
         return "\n".join(out) + "\n"
 
 
-def _file_stem(doc_id: str) -> str:
-    """A file name for a document id: no path separators, no leading dot."""
-    stem = re.sub(r"[^\w.\-]+", "_", doc_id).lstrip(".")
-    return stem or "document"
-
-
 def _clean(text: str) -> str:
     return " ".join(text.split())
 
 
 def write(items: Iterable[AnnotatedDocument], path: str | Path) -> WriteReport:
-    """Write ``<path>/<annotator>/<doc>.txt|.ann`` and ``<path>/annotation.conf``."""
-    folder = Path(path)
-    folder.mkdir(parents=True, exist_ok=True)
+    """Write ``<path>/<annotator>/<doc>.txt|.ann`` and ``<path>/annotation.conf``, all at once
+    (see ``output.folder_export``); reviewer names and ids become safe, distinct file names."""
     report = WriteReport()
     conf = _Conf()
     written: set[tuple[str, str]] = set()
-    for item in items:
-        doc = item.document
-        key = (item.annotator, doc.id)
-        if key in written:
-            report.skipped.append(f"{doc.id}: a second {item.annotator!r} layer of this document; not written")
-            continue
-        written.add(key)
-        if not item.annotator.strip() or "/" in item.annotator or item.annotator.startswith("."):
-            raise InputError(f"the annotator name {item.annotator!r} cannot be a folder name")
-        layer = folder / item.annotator
-        layer.mkdir(exist_ok=True)
-        stem = _file_stem(doc.id)
-        if stem != doc.id:
-            report.warnings.append(f"{doc.id}: written as {stem}.txt/.ann (the id is not a safe file name)")
-        ann = _ann_text(item, report, conf)
-        with atomic_write(layer / f"{stem}.txt") as handle:
-            handle.write(doc.text)
-        with atomic_write(layer / f"{stem}.ann") as handle:
-            handle.write(ann)
-        report.documents += 1
-    with atomic_write(folder / "annotation.conf") as handle:
-        handle.write(conf.text())
+    reviewers = SafeNames(fallback="reviewer", reserved=["annotation.conf"])
+    folders: dict[str, tuple[str, SafeNames]] = {}
+    with folder_export(path, format="brat") as out:
+        for item in items:
+            doc = item.document
+            key = (item.annotator, doc.id)
+            if key in written:
+                report.skipped.append(f"{doc.id}: a second {item.annotator!r} layer of this document; not written")
+                continue
+            written.add(key)
+            if item.annotator not in folders:
+                folders[item.annotator] = (reviewers.name(item.annotator), SafeNames())
+                out.mkdir(folders[item.annotator][0])
+            layer, names = folders[item.annotator]
+            stem = names.name(doc.id)
+            ann = _ann_text(item, report, conf)
+            out.write_text((layer, f"{stem}.txt"), doc.text)
+            out.write_text((layer, f"{stem}.ann"), ann)
+            report.documents += 1
+        out.write_text(("annotation.conf",), conf.text())
+    note_renames(reviewers, "reviewer", lambda name: f"{name}/", report.warnings)
+    for layer, names in folders.values():
+        note_renames(names, "document", lambda name, layer=layer: f"{layer}/{name}.txt/.ann", report.warnings)
     return report
 
 

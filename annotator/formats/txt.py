@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Iterable
 
-from ..atomic import atomic_write
 from ..model import AnnotatedDocument, Document
+from ..output import SafeNames, folder_export, note_renames
 from .base import WriteReport, read_text
 from .jsonl import default_title
 
@@ -29,17 +29,18 @@ def read(path: str | Path, *, default_annotator: str) -> list[AnnotatedDocument]
 
 
 def write(items: Iterable[AnnotatedDocument], path: str | Path) -> WriteReport:
-    """Write the documents' texts into the folder ``path``, one ``<id>.txt`` per document."""
-    folder = Path(path)
-    folder.mkdir(parents=True, exist_ok=True)
+    """Write the documents' texts into the folder ``path``, one ``<id>.txt`` per document (ids
+    that are not safe file names, or that collide, get a safe name of their own)."""
     report = WriteReport()
     written: set[str] = set()
-    for item in items:
-        doc = item.document
-        if doc.id in written:
-            continue
-        written.add(doc.id)
-        with atomic_write(folder / f"{doc.id}.txt") as handle:
-            handle.write(doc.text)
-        report.documents += 1
+    names = SafeNames()
+    with folder_export(path, format=NAME) as folder:
+        for item in items:
+            doc = item.document
+            if doc.id in written:
+                continue
+            written.add(doc.id)
+            folder.write_text((names.name(doc.id) + ".txt",), doc.text)
+            report.documents += 1
+    note_renames(names, "document", lambda name: f"{name}.txt", report.warnings)
     return report
