@@ -68,6 +68,11 @@ class LayerIOMixin:
             seen: set[str] = set()
             position = self._next_position()
             labels = set(self.label_scheme().names())
+            # Layers that cannot hold rows yet (their document was added by this import and the
+            # layer not seen before in it) skip the look-up of existing spans: 10,000 queries fewer
+            # on a large import.
+            fresh: set[tuple[str, str]] = set()
+            layers_seen: set[tuple[str, str]] = set()
             for number, item in enumerate(items, start=1):
                 if progress is not None and (number % 200 == 0 or number == len(items)):
                     progress(number, len(items))  # may raise to cancel: the transaction rolls back
@@ -80,19 +85,26 @@ class LayerIOMixin:
                     else:
                         result.documents_existing += 1
                 if item.is_layer or item.spans or item.claims:
-                    self._import_layer(doc_id, item, result, labels)
+                    key = (doc_id, item.annotator)
+                    if added:
+                        fresh.add(key)
+                    empty = key in fresh and key not in layers_seen
+                    layers_seen.add(key)
+                    self._import_layer(doc_id, item, result, labels, empty=empty)
         return result
 
     def _import_layer(
-        self, doc_id: str, item: AnnotatedDocument, result: ImportResult, labels: set[str] | None = None
+        self, doc_id: str, item: AnnotatedDocument, result: ImportResult, labels: set[str] | None = None,
+        *, empty: bool = False,
     ) -> None:
-        """Add one reviewer's layer: spans checked here in Python, then written in bulk."""
+        """Add one reviewer's layer: spans checked here in Python, then written in bulk. ``empty``
+        says the layer is known to hold nothing yet."""
         annotator = item.annotator
         self._touch_layer(doc_id, annotator)
         result.layers += 1
         labels = labels if labels is not None else set(self.label_scheme().names())
         length = len(item.document.text)
-        existing = {
+        existing = {} if empty else {
             (s, e, lab): i
             for i, s, e, lab in self.db.execute(
                 'SELECT id, start, "end", label FROM spans WHERE doc_id = ? AND annotator = ?', (doc_id, annotator)
