@@ -324,6 +324,22 @@ def _check_replaceable(target: Path) -> bool:
     return True
 
 
+def folder_for_export(chosen: Path, name: str) -> Path:
+    """Where a folder export into a folder the user picked goes: the folder itself when it is
+    empty or an earlier export of ours, else a new sub-folder ``name`` (``name-2``, ... if taken)."""
+    candidates = [chosen] + [chosen / (name if n == 1 else f"{name}-{n}") for n in range(1, 100)]
+    for candidate in candidates:
+        if not candidate.exists():
+            return candidate
+        if candidate.is_dir():
+            try:
+                _check_replaceable(candidate)  # raises when it holds what we did not write
+            except (InputError, OSError):
+                continue
+            return candidate
+    return chosen / name  # the export itself will say why it cannot write there
+
+
 @functools.lru_cache(maxsize=1)
 def _libc():
     try:

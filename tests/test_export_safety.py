@@ -490,3 +490,23 @@ def test_targets_that_cannot_be_written_are_one_error_line(tmp_path, monkeypatch
         result = run("export", "--db", db, "--format", "txt", "-o", target)
         assert result.exit_code == 1 and "cannot replace this folder" in result.stderr
     assert leftovers(tmp_path) == [] and not (tmp_path / "no").exists()
+
+
+def test_a_folder_picked_in_the_window_that_holds_other_files_gets_a_sub_folder(tmp_path):
+    from annotator.output import folder_for_export
+
+    db = make_project(tmp_path / "p.annotator.db", [("d1", "alice")])
+    documents = tmp_path / "Documents"
+    documents.mkdir()
+    (documents / "letter.odt").write_bytes(b"mine")
+    assert folder_for_export(documents, "annotator-brat") == documents / "annotator-brat"
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    assert folder_for_export(empty, "annotator-brat") == empty
+    assert run("export", "--db", db, "--format", "brat", "-o", documents / "annotator-brat").exit_code == 0
+    # An earlier export is replaced in place; a foreign folder of that name is stepped around.
+    assert folder_for_export(documents / "annotator-brat", "x") == documents / "annotator-brat"
+    (documents / "annotator-txt").mkdir()
+    (documents / "annotator-txt" / "notes.txt").write_text("mine")
+    assert folder_for_export(documents, "annotator-txt") == documents / "annotator-txt-2"
+    assert (documents / "letter.odt").read_bytes() == b"mine"

@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QFileDialog
 
 from .. import formats, project
 from ..model import GOLD
+from ..output import folder_for_export
 from ..store import Store
 from .background import BackgroundTask
 from .export_dialog import FOLDER_FORMATS, ExportDialog
@@ -73,6 +74,10 @@ class FileActionsMixin:
         fmt, layer = dialog.format(), dialog.layer()
         if fmt in FOLDER_FORMATS:
             path = QFileDialog.getExistingDirectory(self, "Export into folder")
+            if path:
+                # An export never mixes with, or deletes, files it did not write: a folder that
+                # holds other things gets the export in a new sub-folder of its own.
+                path = str(folder_for_export(Path(path), f"annotator-{fmt}"))
         else:
             module = formats.get(fmt)
             suffix = module.EXTENSIONS[0]
