@@ -1,7 +1,7 @@
 """The real main window in a process of its own, steered through stdin, one reply a line:
 
     tag START END KEY     select code points START..END in the view, press KEY (e.g. 1 or S)
-    export PATH           what File > Export… does once its dialogs are answered (native JSONL)
+    export PATH           File > Export gold dataset…, its dialogs answered (native JSONL to PATH)
     agreement             open Review > Agreement… and wait for its figures
     drawn                 how many of this reviewer's spans the view draws
     claims                how many claims the claims panel lists
@@ -33,6 +33,18 @@ def wait_for(condition, timeout=20.0):
         time.sleep(0.01)
 
 
+def export_from_the_menu(window, path: str) -> None:
+    """File > Export gold dataset…, its two dialogs answered as a user would (first format, the
+    current reviewer; the file name typed)."""
+    from annotator.gui import file_actions
+    from annotator.gui.export_dialog import ExportDialog
+
+    ExportDialog.exec = lambda self: ExportDialog.DialogCode.Accepted
+    file_actions.QFileDialog.getSaveFileName = staticmethod(lambda *args, **kwargs: (path, ""))
+    [action] = [a for a in window.actions() if a.text() == "&Export gold dataset…"]
+    action.trigger()
+
+
 def main() -> None:
     app = QApplication(sys.argv[:1])
     window = MainWindow(open_project(sys.argv[1], seed=True), sys.argv[2], Settings())
@@ -56,8 +68,8 @@ def main() -> None:
             QApplication.processEvents()
             print(len(window.view.own_spans()), flush=True)
         elif command == "export":
-            task = window.export_to(words[1])
-            wait_for(lambda: task not in window._tasks)
+            export_from_the_menu(window, words[1])
+            wait_for(lambda: not window._tasks)
             print("exported", flush=True)
         elif command == "agreement":
             agreement = window.show_agreement()
