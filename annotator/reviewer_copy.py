@@ -23,7 +23,7 @@ import tempfile
 from pathlib import Path
 from typing import Iterator
 
-from .store.connection import live_connection
+from .store.connection import live_connection, regular_file_stat
 from .errors import StoreError
 
 GiB = 1024**3
@@ -46,20 +46,7 @@ def identity(path: Path) -> tuple[int, int] | None:
 
 
 def _stat(path: Path, shown: str, *, required: bool) -> os.stat_result | None:
-    # stat, never open: opening a FIFO blocks, opening a device may do anything.
-    try:
-        st = os.stat(path)
-    except FileNotFoundError:
-        if required:
-            raise StoreError(f"{shown}: no such project file") from None
-        return None
-    except OSError as exc:
-        raise StoreError(f"{shown}: cannot read it ({exc.strerror})") from None
-    if stat.S_ISDIR(st.st_mode):
-        raise StoreError(f"{shown}: is a folder, not a project file")
-    if not stat.S_ISREG(st.st_mode):
-        raise StoreError(f"{shown}: is not a regular file (a pipe, socket or device), not a project file")
-    return st
+    return regular_file_stat(path, shown, required=required)
 
 
 def _snapshot(path: Path, shown: str) -> dict[str, os.stat_result]:

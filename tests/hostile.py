@@ -18,6 +18,8 @@ ROOT = Path(__file__).resolve().parent.parent
 SPANS = [(0, 5, "ENTITY"), (10, 20, "ENTITY"), (30, 40, "FIGURE"), (134, 149, "SPEAKER")]
 
 # Runs the CLI and reports its own peak resident memory (KiB on Linux) on the last stderr line.
+# VmHWM, not getrusage's ru_maxrss: Linux carries ru_maxrss across fork and exec, so a child of a
+# large test process would report the parent's peak as its own.
 _MEASURED = """
 import resource, sys
 from annotator.cli import cli
@@ -26,7 +28,12 @@ try:
     code = 0
 except SystemExit as exc:
     code = exc.code if isinstance(exc.code, int) else 1
-print(f"peak-kib {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}", file=sys.stderr)
+try:
+    with open("/proc/self/status") as status:
+        peak = next(int(line.split()[1]) for line in status if line.startswith("VmHWM:"))
+except (OSError, StopIteration):
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+print(f"peak-kib {peak}", file=sys.stderr)
 sys.exit(code)
 """
 

@@ -167,35 +167,32 @@ def hold_lock(db, seconds):
     return proc
 
 
-def test_an_import_waits_for_a_lock_held_two_seconds(tmp_path):
+def import_under_lock(tmp_path, seconds, **env):
+    """``annotator import`` of one article while another program holds the write lock."""
     db = tmp_path / "p.annotator.db"
     open_project(db, seed=True).close()
     source = tmp_path / "more.txt"
     source.write_text("A third article, imported while another program holds the lock.\n", encoding="utf-8")
-    holder = hold_lock(db, 2)
+    holder = hold_lock(db, seconds)
     try:
-        result = cli("import", source, "--db", db)
+        result = cli("import", source, "--db", db, env={**ENV, **env})
     finally:
         holder.wait(timeout=30)
-    assert result.returncode == 0, result.stderr
     with Store(db) as store:
-        assert store.document_count() == 3
+        return result, store.document_count()
+
+
+def test_an_import_waits_for_a_lock_held_two_seconds(tmp_path):
+    result, documents = import_under_lock(tmp_path, 2)
+    assert result.returncode == 0, result.stderr
+    assert documents == 3
 
 
 def test_a_lock_held_past_the_busy_timeout_is_one_clear_line(tmp_path):
-    db = tmp_path / "p.annotator.db"
-    open_project(db, seed=True).close()
-    source = tmp_path / "more.txt"
-    source.write_text("Another article.\n", encoding="utf-8")
-    holder = hold_lock(db, 4)
-    try:
-        result = cli("import", source, "--db", db, env={**ENV, "ANNOTATOR_BUSY_TIMEOUT": "0.5"})
-    finally:
-        holder.wait(timeout=30)
+    result, documents = import_under_lock(tmp_path, 4, ANNOTATOR_BUSY_TIMEOUT="0.5")
     assert result.returncode == 1
     assert result.stderr.count("\n") == 1 and "locked by another program" in result.stderr, result.stderr
-    with Store(db) as store:
-        assert store.document_count() == 2
+    assert documents == 2
 
 
 def test_a_write_from_another_thread_waits_for_the_transaction_in_progress(tmp_path):

@@ -179,3 +179,27 @@ def test_the_review_view_shows_long_lines_in_display_blocks_with_lanes_in_the_ri
     assert sorted(n for n, lanes in view.lane_index.items() if lanes) == [before, before + 1]
     view.select_cp(p - 10, p + 10)
     assert view.selection_cp() == (p - 10, p + 10)
+
+
+COPY_THEN_EXIT = """
+import sys
+from PySide6.QtWidgets import QApplication
+from annotator.gui.text_view import AnnotationView
+app = QApplication([])
+view = AnnotationView()
+view.load(sys.argv[1], [])
+view.select_cp(0, 20)
+view.copy()
+assert QApplication.clipboard().text() == sys.argv[1][:20]
+"""
+
+
+def test_copying_then_quitting_ends_the_process_cleanly(tmp_path):
+    # Qt deletes the mime data a copy makes; one made by Python was deleted twice at exit (a crash).
+    import os
+    import subprocess
+    import sys
+
+    result = subprocess.run([sys.executable, "-c", COPY_THEN_EXIT, TEXT[:9000]], capture_output=True, text=True,
+                            env={**os.environ, "QT_QPA_PLATFORM": "offscreen"}, timeout=60)
+    assert result.returncode == 0, (result.returncode, result.stderr[-500:])

@@ -208,7 +208,7 @@ def test_a_fifo_or_a_device_is_refused_without_being_opened(tmp_path):
     # In a subprocess with a timeout: opening a FIFO would block the test forever.
     for path, shown in [(fifo, fifo), (alice, f"{alice}-wal"), (bob, f"{bob}-wal")]:
         status, _out, err, _peak = run_subprocess("merge", path, "--into", tmp_path / "lead.db", timeout=120)
-        assert status == 1 and err == f"error: {shown}: is not a regular file (a pipe, socket or device), not a project file"
+        assert status == 1 and err == f"error: {shown}: is not a regular file (a pipe, device or socket), not a project file"
 
 
 def test_a_trigger_in_the_reviewer_file_never_runs(tmp_path):
@@ -253,6 +253,17 @@ def test_an_id_shaped_like_a_path_stays_a_plain_value(tmp_path):
     assert {p: sorted(x.name for x in p.iterdir()) for p in around} == around
 
 
+def merge_without_plain_reads(monkeypatch, reviewer, lead, *, spans):
+    """Merge a file this process has open: it must be copied through SQLite, never read plainly."""
+    def no_plain_reads(*_args):
+        raise AssertionError("a live database file was read with plain file reads")
+
+    monkeypatch.setattr(reviewer_copy, "_plain_copy", no_plain_reads)
+    result = run("merge", reviewer, "--into", lead)
+    assert result.exit_code == 0, result.output
+    assert len(span_rows(lead, "alice")) == spans
+
+
 def test_a_file_open_in_this_process_is_copied_through_sqlite_not_read_beside_its_locks(tmp_path, monkeypatch):
     alice = make_reviewer(tmp_path / "alice.db")
     live = open_project(alice)
@@ -260,14 +271,8 @@ def test_a_file_open_in_this_process_is_copied_through_sqlite_not_read_beside_it
     doc = live.document_ids()[0]
     for start, end, label in SPANS[2:]:
         live.add_span(doc, "alice", start, end, label)
-    def no_plain_reads(*_args):
-        raise AssertionError("a live database file was read with plain file reads")
-
-    monkeypatch.setattr(reviewer_copy, "_plain_copy", no_plain_reads)
     try:
-        result = run("merge", alice, "--into", tmp_path / "lead.db")
-        assert result.exit_code == 0, result.output
-        assert len(span_rows(tmp_path / "lead.db", "alice")) == 4
+        merge_without_plain_reads(monkeypatch, alice, tmp_path / "lead.db", spans=4)
         live.add_span(doc, "alice", 50, 60, "ENTITY")  # the live store still works
     finally:
         live.close()
@@ -281,14 +286,8 @@ def test_a_file_open_in_another_thread_of_this_process_is_copied_through_its_con
     thread.join()
     live = holder["store"]
 
-    def no_plain_reads(*_args):
-        raise AssertionError("a live database file was read with plain file reads")
-
-    monkeypatch.setattr(reviewer_copy, "_plain_copy", no_plain_reads)
     try:
-        result = run("merge", alice, "--into", tmp_path / "lead.db")
-        assert result.exit_code == 0, result.output
-        assert len(span_rows(tmp_path / "lead.db", "alice")) == 2
+        merge_without_plain_reads(monkeypatch, alice, tmp_path / "lead.db", spans=2)
     finally:
         live.close()
 

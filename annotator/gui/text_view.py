@@ -335,9 +335,14 @@ class AnnotationView(QPlainTextEdit):
     def createMimeDataFromSelection(self) -> QMimeData:  # noqa: N802 (Qt's name)
         """Copy (and drag) the stored text of the selection: no display breaks, and line breaks
         as the article has them (Qt would give one U+2029 for each)."""
-        mime = QMimeData()
+        # Made by Qt, not by us: Qt deletes what this returns, and a QMimeData built in Python
+        # would be deleted a second time by Python at exit (a crash as the process ends).
+        mime = super().createMimeDataFromSelection()
         selection = self.selection_cp()
         if selection is not None:
+            mime.text()  # Qt fills in its formats lazily, on the first read: let it, then replace them
+            for kind in mime.formats():  # Qt's rich and plain text hold the display breaks
+                mime.removeFormat(kind)
             mime.setText(self.text[selection[0] : selection[1]])
         return mime
 

@@ -234,25 +234,36 @@ def _read_only_source(path: Path) -> tuple[str, Path | None]:
     return _uri(copy, mode="ro"), folder
 
 
+def regular_file_stat(path: Path, shown: str | None = None, *, required: bool = True) -> os.stat_result | None:
+    """``stat`` of a would-be project file, refusing folders, pipes, sockets and devices by stat
+    alone (opening a FIFO blocks, opening a device may do anything); None when it is missing and
+    not ``required``."""
+    shown = str(path) if shown is None else shown
+    try:
+        info = os.stat(path)
+    except FileNotFoundError:
+        if required:
+            raise StoreError(f"{shown}: no such project file") from None
+        return None
+    except OSError as exc:
+        raise StoreError(f"{shown}: cannot read the project file ({exc.strerror})") from None
+    if stat.S_ISDIR(info.st_mode):
+        raise StoreError(f"{shown}: is a folder, not a project file")
+    if not stat.S_ISREG(info.st_mode):
+        raise StoreError(f"{shown}: is not a regular file (a pipe, device or socket), not a project file")
+    return info
+
+
 def check_file_kind(path: Path, *, create: bool) -> None:
     """Refuse folders, special files, empty files and files that are not SQLite, before opening.
 
     Only ``stat`` is used until the file is known to be a regular one: opening a FIFO would block.
     """
-    try:
-        info = os.stat(path)
-    except FileNotFoundError:
-        if not create:
-            raise StoreError(f"{path}: no such project file") from None
+    info = regular_file_stat(path, required=not create)
+    if info is None:
         if not path.parent.exists():
-            raise StoreError(f"{path}: the folder {path.parent} does not exist") from None
+            raise StoreError(f"{path}: the folder {path.parent} does not exist")
         return
-    except OSError as exc:
-        raise StoreError(f"{path}: cannot read the project file ({exc.strerror})") from None
-    if stat.S_ISDIR(info.st_mode):
-        raise StoreError(f"{path}: is a folder, not a project file")
-    if not stat.S_ISREG(info.st_mode):
-        raise StoreError(f"{path}: is not a regular file (a pipe, device or socket), not a project file")
     if info.st_size == 0:
         raise StoreError(f"{path}: is empty (0 bytes), not an Annotator project; remove it or pick another file")
     try:
