@@ -128,9 +128,22 @@ def test_a_span_across_a_display_break_is_coloured_on_both_sides(window, qtbot):
     assert (right.start, right.length) == (0, qt_position(view, p + 15) - after.position())
 
 
+def break_with_room_after_it(view) -> int:
+    """A display break whose block's last line ends short of the right edge, so that there is
+    blank room to click between that line's end and the break."""
+    for p in view.map.breaks[1:]:
+        cursor = QTextCursor(view.document())
+        cursor.setPosition(view.map.to_qt_end(p))
+        view.setTextCursor(cursor)
+        view.ensureCursorVisible()
+        if view.cursorRect(cursor).right() + 40 < view.viewport().width():
+            return p
+    raise AssertionError("every display block's last line fills the width")
+
+
 def test_clicks_find_spans_in_later_display_blocks_and_nothing_past_a_block_end(window, qtbot):
     probe = open_one_line(window, qtbot)
-    p = probe.map.breaks[5]
+    p = break_with_room_after_it(probe)
     word_end = TEXT.index(" ", p)
     window.store.import_items([AnnotatedDocument(Document(id=DOC, title="one line", text=TEXT), "alice",
                                                  spans=[Span(p, word_end, "ENTITY")])])
@@ -147,8 +160,7 @@ def test_clicks_find_spans_in_later_display_blocks_and_nothing_past_a_block_end(
     cursor = QTextCursor(view.document())
     cursor.setPosition(view.map.to_qt_end(p))
     end_rect = view.cursorRect(cursor)
-    if end_rect.right() + 12 >= view.viewport().width():
-        pytest.skip("the display block's last line fills the width: nothing to click right of it")
+    assert end_rect.right() + 12 < view.viewport().width()
     qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(end_rect.right() + 10, end_rect.center().y()))
     assert window.session.selected_span is None
 
