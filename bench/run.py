@@ -578,8 +578,7 @@ def bench_one_line(tmp: Path, args, prof: Profiler, want) -> dict:
         log("  peak RSS in fresh processes...")
         text_file = tmp / "big20-lines.txt"
         text_file.write_text(lines, encoding="utf-8")
-        app_runs = [run_child(RSS_APP, via_launcher=True, BENCH_DB=str(path), BENCH_DOC=big) for _ in range(1 if quick else 3)]
-        bare_runs = [run_child(RSS_BARE, via_launcher=True, BENCH_TEXT=str(text_file)) for _ in range(1 if quick else 3)]
+        app_runs, bare_runs = peak_rss_runs(path, big, text_file, quick)
         results["open_20mb_one_line_rss_mb"] = median([r["rss_mb"] for r in app_runs])
         results["open_20mb_one_line_rss_mb_baseline"] = median([r["rss_mb"] for r in bare_runs])
     store = Store(path)
@@ -763,8 +762,7 @@ def run_all(args, tmp: Path) -> dict:
             log("  peak RSS in fresh processes...")
             text_file = tmp / "big5.txt"
             text_file.write_text(text5, encoding="utf-8")
-            app_runs = [run_child(RSS_APP, via_launcher=True, BENCH_DB=str(path5), BENCH_DOC=big) for _ in range(1 if quick else 3)]
-            bare_runs = [run_child(RSS_BARE, via_launcher=True, BENCH_TEXT=str(text_file)) for _ in range(1 if quick else 3)]
+            app_runs, bare_runs = peak_rss_runs(path5, big, text_file, quick)
             log(f"  ru_maxrss / VmHWM (MB): app {[(round(r['rss_mb']), round(r['hwm_mb'])) for r in app_runs]}, "
                 f"bare {[(round(r['rss_mb']), round(r['hwm_mb'])) for r in bare_runs]}")
             rss = [r["rss_mb"] for r in app_runs]
@@ -829,6 +827,16 @@ def print_table(results: dict) -> None:
             print("  ".join("-" * w for w in widths))
     print(f"\nCPUs: {results['cpu_count']} (usable by this process: {results['cpu_affinity']}); "
           f"python {sys.version.split()[0]}; medians of several repetitions; ratio = figure / baseline")
+
+
+
+def peak_rss_runs(db: Path, doc: str, text_file: Path, quick: bool) -> tuple[list[dict], list[dict]]:
+    """Peak memory of the app opening ``doc`` and of bare Qt showing ``text_file``, each in fresh
+    processes (1 run each with --quick, else 3)."""
+    runs = 1 if quick else 3
+    app = [run_child(RSS_APP, via_launcher=True, BENCH_DB=str(db), BENCH_DOC=doc) for _ in range(runs)]
+    bare = [run_child(RSS_BARE, via_launcher=True, BENCH_TEXT=str(text_file)) for _ in range(runs)]
+    return app, bare
 
 
 def main(argv: list[str] | None = None) -> int:
