@@ -104,6 +104,8 @@ class StoreBase:
                         if self.db.conn.in_transaction:
                             self.db.conn.execute("ROLLBACK")
                         raise
+            except StoreError:
+                raise  # already in words (a statement's error, or a refusal of ours)
             except sqlite3.IntegrityError as exc:
                 raise EditError(f"the change was refused: {connection.one_line(str(exc))}") from None
             except UnicodeEncodeError as exc:  # a lone surrogate cannot be stored as UTF-8

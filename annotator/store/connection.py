@@ -43,6 +43,11 @@ def _busy_timeout() -> float:
 BUSY_TIMEOUT_S = _busy_timeout()
 
 
+class ProjectFileError(StoreError, sqlite3.OperationalError):
+    """A database error put in words for the user; still an ``OperationalError`` for library
+    code (sqlite-utils) that catches those to try something else."""
+
+
 class LockedDatabase(sqlite_utils.Database):
     """sqlite-utils over a connection several threads share: one statement at a time."""
 
@@ -61,7 +66,7 @@ class LockedDatabase(sqlite_utils.Database):
             except sqlite3.DatabaseError as exc:
                 # A damaged or vanished file, a lock held too long, a full disk: one line naming
                 # the file, never a row of its contents (SQLite can quote whole texts).
-                raise StoreError(describe_sqlite_error(exc, self.path or Path("project"))) from None
+                raise ProjectFileError(describe_sqlite_error(exc, self.path or Path("project"))) from None
 
 
 class SharedConnection:
