@@ -106,3 +106,25 @@ def test_a_second_copy_is_told_who_has_the_project_and_may_go_on(tmp_path, qapp)
     assert go_on and lock is not None and lock.isLocked()
     lock.unlock()
     QApplication.processEvents()
+
+
+def test_the_review_window_follows_another_process(window, qtbot):
+    """A reviewer's span added elsewhere (a merge run from a terminal) shows up in the open
+    review window's lanes and items."""
+    from annotator.edits import AddSpan
+
+    store = window.store
+    doc_id = window.session.doc_id
+    for who in ("alice", "bob"):
+        AddSpan(doc_id, who, 0, 15, "SPEAKER").apply(store)
+    window.reload_documents()
+    review = window.open_review()
+    qtbot.addWidget(review)
+    before = len(review.items)
+    text = store.document(doc_id).text
+    start = text.index("South Korea")
+    add_elsewhere(store.path, start, start + len("South Korea"), "ENTITY")  # alice's layer
+    qtbot.waitUntil(lambda: len(review.items) == before + 1, timeout=1500)
+    qt_start = review.view.map.to_qt(start)
+    lanes = [entry for entries in review.view.lane_index.values() for entry in entries]
+    assert any(qs == qt_start for _lane, qs, _qe, _color in lanes), "the new span is not in a lane"

@@ -156,11 +156,12 @@ class ReviewWindow(ReviewActionsMixin, HandEditMixin, QMainWindow):
             self.show_status(f"{self.auto_accepted} agreed item(s) were accepted into gold automatically.")
         self._update_summary()
 
-    def refresh(self) -> None:
-        """Re-read items and gold after a change (or an undo) and keep the current item."""
+    def refresh(self, *, lanes: bool = False) -> None:
+        """Re-read items and gold after a change (or an undo) and keep the current item;
+        ``lanes`` redraws the reviewers' lanes too (their spans changed elsewhere)."""
         state = review.load_state(self.store, self.doc_id)
         self.view.set_spans(self.store.spans(self.doc_id, GOLD))
-        if state.reviewers != self.reviewers:
+        if lanes or state.reviewers != self.reviewers:
             self.reviewers = state.reviewers
             self.view.set_lanes(state.reviewers, state.spans)
         current = self.current_item
@@ -173,6 +174,13 @@ class ReviewWindow(ReviewActionsMixin, HandEditMixin, QMainWindow):
         else:
             self._show_current()
         self._update_summary()
+
+    def follow_changes_elsewhere(self) -> None:
+        """Another program (a merge from the command line, another copy of the app) committed."""
+        if self.edit_mode:
+            return  # never pull the text from under a hand edit; the next decision re-reads
+        self.refresh(lanes=True)
+        self.show_status("Updated: another program changed this project")
 
     def _set_items(self, items: list[review.ReviewItem], gold) -> None:
         self.items = items

@@ -77,6 +77,7 @@ class ReviewerActionsMixin:
         window.changed.connect(lambda _doc: self.documents.forget_review_progress())
         self.documents.forget_review_progress()  # opening may have accepted agreed items already
         window.auto_accept_changed.connect(self.settings.set_auto_accept)
+        self.watcher.changed_elsewhere.connect(window.follow_changes_elsewhere)
         window.show()
         return window
 
