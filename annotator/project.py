@@ -108,6 +108,12 @@ def _remove_new_project(path: Path, ours: tuple[int, int]) -> None:
             pass
 
 
+def open_default_project() -> Store:
+    folder = data_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    return open_project(default_project_path(), seed=True)
+
+
 @dataclass
 class ImportOutcome:
     result: ImportResult
