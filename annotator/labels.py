@@ -1,20 +1,33 @@
-"""The default label scheme (resources/labels.json) and colours for labels added on import."""
+"""The default label scheme (resources/labels.json, shipped inside the package) and colours for
+labels added on import."""
 
 from __future__ import annotations
 
 import colorsys
 import hashlib
 import json
+import re
+from importlib.resources.abc import Traversable
 from pathlib import Path
 
 from .model import Label, LabelScheme
+from .package_data import MissingData, scheme_file
 
-RESOURCES = Path(__file__).resolve().parent.parent / "resources"
-DEFAULT_SCHEME_PATH = RESOURCES / "labels.json"
+_COLOR = re.compile(r"#[0-9a-fA-F]{6}")
 
 
-def load_scheme(path: Path = DEFAULT_SCHEME_PATH) -> LabelScheme:
-    data = json.loads(path.read_text(encoding="utf-8"))
+def load_scheme(source: Traversable | Path | None = None) -> LabelScheme:
+    """The label scheme in ``source`` (the packaged ``labels.json`` by default), checked whole:
+    it is read before a new project file is created, so a broken one refuses before any file
+    exists rather than leaving a project without labels behind."""
+    source = scheme_file() if source is None else source
+    try:
+        data = json.loads(source.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise MissingData(f"{source}: cannot read the label scheme ({exc})") from None
+    problem = _scheme_problem(data)
+    if problem:
+        raise MissingData(f"{source}: the label scheme is broken: {problem}")
     return LabelScheme(
         [
             Label(
@@ -28,6 +41,32 @@ def load_scheme(path: Path = DEFAULT_SCHEME_PATH) -> LabelScheme:
             for entry in data["labels"]
         ]
     )
+
+
+def _scheme_problem(data: object) -> str | None:
+    if not isinstance(data, dict) or not isinstance(data.get("labels"), list) or not data["labels"]:
+        return 'no "labels" list'
+    seen: set[str] = set()
+    for index, entry in enumerate(data["labels"]):
+        where = f"label {index + 1}"
+        if not isinstance(entry, dict):
+            return f"{where} is not an object"
+        name = entry.get("name")
+        if not isinstance(name, str) or not name.strip():
+            return f"{where} has no name"
+        if name in seen:
+            return f"{where}: {name!r} appears twice"
+        seen.add(name)
+        if not isinstance(entry.get("color"), str) or not _COLOR.fullmatch(entry["color"]):
+            return f"{where} ({name}): colour is not #rrggbb"
+        if entry.get("style", "background") not in ("background", "underline"):
+            return f"{where} ({name}): style is neither background nor underline"
+        for key in ("shortcut", "alt_shortcut"):
+            if entry.get(key) is not None and not isinstance(entry[key], str):
+                return f"{where} ({name}): {key} is not a string"
+        if not isinstance(entry.get("description", ""), str):
+            return f"{where} ({name}): description is not a string"
+    return None
 
 
 def _hue_distance(a: float, b: float) -> float:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import inspect
 import os
+from importlib.resources import as_file
 import re
 import warnings
 from dataclasses import dataclass, field
@@ -18,10 +19,10 @@ from .errors import EditError, InputError
 from .formats.base import lone_surrogate
 from .labels import load_scheme
 from .model import AnnotatedDocument
+from .package_data import seed_files
 from .store import ImportResult, Store
 
 APP_NAME = "annotator"
-SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 PROJECT_SUFFIX = ".annotator.db"
 
 
@@ -38,24 +39,73 @@ def default_project_path() -> Path:
 def open_project(path: str | Path, *, seed: bool = False, read_only: bool = False, create: bool = True) -> Store:
     """Open (or create) a project file; a new one gets the default label scheme, and the seed
     articles when ``seed`` is true. With ``read_only`` (commands that only read), a file on
-    read-only media is opened for reading rather than refused."""
+    read-only media is opened for reading rather than refused.
+
+    A new file is never left half set up: the scheme is read and checked before the file is
+    created, and when the set-up fails anyway (seeds missing, disk full), the file this call
+    created is removed again."""
     path = Path(path)
+    new = create and _file_id(path) is None
+    scheme = load_scheme() if new else None
     store = Store(path, create=create, read_only=read_only)
     if store.read_only:
         return store
+    ours = _file_id(path) if new else None
     try:
         if not len(store.label_scheme()):
+            scheme = scheme or load_scheme()  # an existing file that was never set up
             with store.atomic():  # checked again inside: two copies starting at once seed once
                 if not len(store.label_scheme()):
-                    store.add_labels(load_scheme())
+                    store.add_labels(scheme)
                     if seed and store.document_count() == 0:
-                        seed_files = sorted(SEEDS.glob("*.txt"))
-                        items = [item for f in seed_files for item in formats.txt.read(f, default_annotator="")]
-                        store.import_items(items)
+                        store.import_items(_seed_items())
     except BaseException:
+        # A rival copy that set the file up meanwhile (it committed labels) keeps its file.
+        ours = ours if ours is not None and not _has_labels(store) else None
         store.close()
+        if ours is not None:
+            _remove_new_project(path, ours)
         raise
     return store
+
+
+def _seed_items() -> list[AnnotatedDocument]:
+    items: list[AnnotatedDocument] = []
+    for seed_file in seed_files():
+        with as_file(seed_file) as local:  # a real file even when the package is in a zip
+            items.extend(formats.txt.read(local, default_annotator=""))
+    return items
+
+
+def _has_labels(store: Store) -> bool:
+    try:
+        return bool(len(store.label_scheme()))
+    except Exception:
+        return True  # cannot tell: keep the file rather than risk removing someone's work
+
+
+def _file_id(path: Path) -> tuple[int, int] | None:
+    try:
+        info = os.stat(path)
+    except OSError:
+        return None
+    return info.st_dev, info.st_ino
+
+
+def _remove_new_project(path: Path, ours: tuple[int, int]) -> None:
+    """Remove the project file ``open_project`` created, with its -wal and -shm; a file someone
+    put in its place since (another id) is left alone."""
+    if _file_id(path) != ours:
+        return
+    try:
+        path.unlink()
+    except OSError:
+        return  # it stays, and is refused next time with a message of its own
+    for leftover in (Path(f"{path}-wal"), Path(f"{path}-shm"), Path(f"{path}-journal")):
+        try:
+            leftover.unlink()
+        except OSError:
+            pass
 
 
 def open_default_project() -> Store:
