@@ -86,6 +86,7 @@ def test_the_wheel_holds_the_data_and_nothing_else(wheel):
     assert "annotator/_data/resources/labels.json" in names
     for seed in SEED_NAMES:
         assert f"annotator/_data/seeds/{seed}" in names
+    assert any(name.endswith(".dist-info/licenses/LICENSE") for name in names), "the licence is not in the wheel"
     tops = {name.split("/")[0] for name in names}
     assert tops == {"annotator", "annotator-0.1.0.dist-info"}, tops  # no tests/, bench/, resources/...
     packaged = json.loads(zipfile.ZipFile(wheel[0]).read("annotator/_data/resources/labels.json"))
