@@ -7,6 +7,7 @@ import dataclasses
 import io
 import os
 import shutil
+import sys
 import tempfile
 from pathlib import Path
 from typing import Iterator
@@ -44,7 +45,7 @@ def import_(files: tuple[str, ...], db: str | None, fmt: str, annotator: str | N
     with _stdin_spooled(files, fmt) as (paths, spool):
         try:
             with out.progress("reading") as progress:
-                items = project.read_files(paths, format=fmt, annotator=reviewer,
+                items = project.read_files(paths, format=_stdin_format(fmt, spool), annotator=reviewer,
                                            warnings_out=notes, progress=progress, origins_out=origins)
             with open_for_writing(db) as store, out.progress("storing") as progress:
                 result = project.store_items(store, items, origins, strict_labels=strict_labels, progress=progress)
@@ -76,7 +77,7 @@ def _stdin_spooled(files: tuple[str, ...], fmt: str) -> Iterator[tuple[list[str]
     folder = Path(tempfile.mkdtemp(prefix="annotator-stdin-"))  # 0700: nobody else reads the input
     spool = folder / f"stdin{suffix}"
     try:
-        source = click.get_binary_stream("stdin")
+        source = sys.stdin.buffer
         written = 0
         with open(spool, "xb") as handle:
             while chunk := source.read(1 << 20):
@@ -89,15 +90,25 @@ def _stdin_spooled(files: tuple[str, ...], fmt: str) -> Iterator[tuple[list[str]
         shutil.rmtree(folder, ignore_errors=True)
 
 
+def _stdin_format(fmt: str, spool: Path | None) -> str:
+    """With ``-`` and ``--format auto``, the JSONL flavour told by content, as for a .jsonl file;
+    anything else on standard input needs --format (there is no extension to go by)."""
+    if spool is None or fmt != "auto":
+        return fmt
+    try:
+        return formats.detect(spool)
+    except InputError as exc:
+        reason = exc.reason if "--format" in exc.reason else (
+            f"{exc.reason}; --format auto reads only JSONL from standard input: pass --format")
+        raise InputError(reason, path=STDIN_NAME, line=exc.line) from None
+
+
 def _named_stdin(exc: InputError, spool: Path | None) -> AnnotatorError:
     """The refusal naming "standard input" rather than the private copy nobody knows of."""
     if spool is None:
         return exc
     if exc.path == str(spool):
-        reason = exc.reason
-        if "pass --format" in reason or "cannot tell" in reason:
-            reason += " (from standard input, --format auto reads JSONL flavours only)"
-        return InputError(reason, path=STDIN_NAME, line=exc.line)
+        return InputError(exc.reason, path=STDIN_NAME, line=exc.line)
     return _renamed(exc, spool)
 
 
@@ -163,7 +174,7 @@ def _is_stdout(out: str) -> bool:
     """``-o /dev/stdout`` or ``-o /dev/fd/1``, or the file stdout is redirected to: the summary
     must not land in the data."""
     try:
-        target, ours = os.stat(out), os.fstat(click.get_text_stream("stdout").fileno())
+        target, ours = os.stat(out), os.fstat(sys.stdout.fileno())
     except (OSError, ValueError, AttributeError, io.UnsupportedOperation):
         return False
     return (target.st_dev, target.st_ino) == (ours.st_dev, ours.st_ino)
