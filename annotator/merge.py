@@ -8,6 +8,7 @@ and the whole merge is one transaction, so a bad file leaves the project as it w
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Callable
 
 from .errors import EditError, StoreError
 from .model import GOLD
@@ -18,8 +19,12 @@ from .store import MergeResult, Store
 __all__ = ["merge_files", "read_reviewer_file"]
 
 
-def merge_files(store: Store, paths: list[str | Path]) -> MergeResult:
-    """Merge every reviewer file into ``store``: all are read and checked before anything is written."""
+def merge_files(store: Store, paths: list[str | Path], progress: Callable[[int, int], None] | None = None) -> MergeResult:
+    """Merge every reviewer file into ``store``: all are read and checked before anything is written.
+
+    ``progress(done, total)`` counts steps: reading each file, then merging each.
+    """
+    steps = 2 * len(paths)
     total = MergeResult()
     project = identity(store.path)
     batches = []
@@ -31,8 +36,10 @@ def merge_files(store: Store, paths: list[str | Path]) -> MergeResult:
         if any(item.annotator == GOLD for item in read.items):  # the reader renames it; never let one through
             raise StoreError(f"{path}: its gold layer cannot be merged as this project's gold")
         batches.append((path, read))
+        if progress is not None:
+            progress(len(batches), steps)
     with store.atomic():  # one transaction for all files; each file's merge is a savepoint in it
-        for path, read in batches:
+        for number, (path, read) in enumerate(batches, start=1):
             try:
                 result = store.merge_layers(read.items, source=Path(path).name)
             except EditError as exc:  # a rule of this project the file's content breaks: name the file
@@ -43,4 +50,6 @@ def merge_files(store: Store, paths: list[str | Path]) -> MergeResult:
             total.unchanged += result.unchanged
             total.labels_added += [x for x in result.labels_added if x not in total.labels_added]
             total.notes += read.notes
+            if progress is not None:
+                progress(len(paths) + number, steps)
     return total

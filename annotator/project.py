@@ -256,8 +256,10 @@ def export(
     annotator: str | None = None,
     gold: bool = False,
     doc_ids: Iterable[str] | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> formats.WriteReport:
-    """Write layers to ``out`` ("-" is standard output for the one-file formats).
+    """Write layers to ``out`` ("-" is standard output for the one-file formats); ``progress(done,
+    total)`` after each document or layer handed to the writer.
 
     Every format writes through ``atomic_write`` or ``output.folder_export``: file names made from
     ids and reviewer names are sanitised, nothing is written outside ``out``, and a failed or
@@ -275,7 +277,8 @@ def export(
     def writable(items: Iterable[AnnotatedDocument]) -> Iterable[AnnotatedDocument]:
         # Refuse, naming the document, what no format can write: a string that is not text (an
         # unpaired surrogate cannot be encoded as UTF-8; it can reach a project only by a bug).
-        for item in items:
+        total = _export_count(store, module is formats.txt, annotator, gold, doc_ids) if progress else 0
+        for done, item in enumerate(items, start=1):
             doc = item.document
             for what, value in (("id", doc.id), ("title", doc.title), ("reviewer name", item.annotator)):
                 bad = lone_surrogate(value) if _SURROGATE.search(value) else None  # a NUL is written (escaped or renamed)
@@ -283,12 +286,30 @@ def export(
                     raise InputError(f"document {doc.id!r}: its {what} holds {bad}; the {format} export "
                                      "cannot write it")
             yield item
+            if progress is not None:
+                progress(done, max(total, done))
 
     target = out if str(out) == "-" else Path(out)
     return module.write(writable(items), target)
 
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _export_count(store: Store, texts: bool, annotator: str | None, gold: bool, doc_ids: Iterable[str] | None) -> int:
+    """How many items ``export`` will write, for its progress total."""
+    from .model import GOLD
+
+    wanted = None if doc_ids is None else set(doc_ids)
+    if texts:
+        return sum(1 for d in store.document_ids() if wanted is None or d in wanted)
+    if gold or annotator == GOLD:
+        who = lambda name: name == GOLD  # noqa: E731
+    elif annotator is None:
+        who = lambda name: name != GOLD  # noqa: E731
+    else:
+        who = lambda name: name == annotator  # noqa: E731
+    return sum(1 for doc_id, name, _done in store.layers() if who(name) and (wanted is None or doc_id in wanted))
 
 
 def agreement_inputs(
@@ -307,3 +328,20 @@ def agreement_inputs(
         doc_id: n for doc_id, n in store.db.execute("SELECT id, length FROM documents") if doc_id in layers
     }
     return layers, lengths
+
+
+def open_named_or_default(path: str | Path | None, *, read_only: bool = False) -> Store:
+    """The project a command names, or with None the default project: the one the window opens,
+    created and seeded on first use whatever command comes first.
+
+    With ``read_only`` (commands that only read) a named file must exist already: a typo in a
+    path must not leave an empty project behind.
+    """
+    from .errors import StoreError
+
+    if path is None:
+        return open_default_project()
+    path = Path(path)
+    if read_only and not path.exists():
+        raise StoreError(f"{path}: no such project file")
+    return open_project(path, read_only=read_only, create=not read_only)

@@ -18,6 +18,7 @@ def isolated_dirs(tmp_path, monkeypatch):
     """Keep the default project and the settings of every test in its own temporary folder."""
     monkeypatch.setenv("ANNOTATOR_HOME", str(tmp_path / "home"))
     monkeypatch.setenv("ANNOTATOR_CONFIG", str(tmp_path / "config"))
+    monkeypatch.delenv("ANNOTATOR_DB", raising=False)  # the developer's own must not steer commands
     yield
 
 

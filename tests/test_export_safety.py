@@ -275,7 +275,9 @@ def test_dot_slash_dash_is_a_file(tmp_path, monkeypatch):
     db = make_project(tmp_path / "p.annotator.db", [("d1", "alice")])
     monkeypatch.chdir(tmp_path)
     result = run("export", "--db", db, "-o", "./-")
-    assert result.exit_code == 0 and result.stdout == "" and json.loads((tmp_path / "-").read_text())["id"] == "d1"
+    # Standard output holds the summary (issue 9), not the data: that went into the file named -.
+    assert result.exit_code == 0 and result.stdout == "wrote 1 document(s), 1 span(s), 0 claim(s) to ./-\n"
+    assert json.loads((tmp_path / "-").read_text())["id"] == "d1"
 
 
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs FIFOs")
