@@ -29,93 +29,21 @@ span attributes and the ``done`` flag are not carried.
 from __future__ import annotations
 
 import json
-import re
 from pathlib import Path
 from typing import Any, Iterable
 
 from ..atomic import atomic_write
 from ..errors import InputError
-from ..model import AnnotatedDocument, Document, Span, check_span, text_sha256
+from ..model import AnnotatedDocument, Document, Span, text_sha256
 from . import checks
 from .base import WriteReport, read_text
 from .doccano import link_relations, relations_for_write, unique_spans, warn
 from .jsonl import default_title
+from .labelstudio_regions import Regions, json_array
 
 NAME = "label-studio"
 EXTENSIONS = (".json",)
 DESCRIPTION = "Label Studio JSON export (full or JSON_MIN; claims as relations)"
-
-
-def _json_array(content: str, path: str | Path) -> list[tuple[int, Any]]:
-    """Decode a top-level JSON array into (line where the element starts, element), each element
-    checked as one record (depth, numbers, strings: :mod:`annotator.formats.checks`)."""
-    decoder = checks.DECODER
-    line_at = checks.LineCounter(content)
-    pos = 0
-    n = len(content)
-
-    def skip() -> None:
-        nonlocal pos
-        while pos < n and content[pos].isspace():
-            pos += 1
-
-    def fail(message: str, at: int) -> InputError:
-        return InputError(message, path=str(path), line=line_at(at))
-
-    def decode(at: int) -> tuple[Any, int]:
-        try:
-            return decoder.raw_decode(content, at)
-        except json.JSONDecodeError as exc:
-            raise fail(checks.decode_error(exc), exc.pos) from None
-        except (RecursionError, ValueError) as exc:
-            raise fail(checks.decode_error(exc), at) from None
-
-    skip()
-    if pos >= n or content[pos] != "[":
-        decode(pos)
-        raise fail("a Label Studio export is a JSON list of tasks ([...])", pos)
-    pos += 1
-    out: list[tuple[int, Any]] = []
-    skip()
-    if pos < n and content[pos] == "]":
-        pos += 1
-    else:
-        while True:
-            skip()
-            start = pos
-            value, pos = decode(pos)
-            try:
-                checks.check_record(value, content[start:pos])
-            except ValueError as exc:
-                raise fail(str(exc), start) from None
-            out.append((line_at(start), value))
-            skip()
-            if pos < n and content[pos] == ",":
-                pos += 1
-                continue
-            if pos < n and content[pos] == "]":
-                pos += 1
-                break
-            raise fail("not valid JSON (expected ',' or ']' after a task; is the file cut short?)", pos)
-    skip()
-    if pos < n:
-        raise fail("not valid JSON (extra data after the list of tasks)", pos)
-    return out
-
-
-def _utf16_to_cp(text: str) -> list[int | None]:
-    """Map UTF-16 offsets to code-point offsets (None inside a surrogate pair)."""
-    out: list[int | None] = []
-    for index, ch in enumerate(text):
-        out.append(index)
-        if ord(ch) > 0xFFFF:
-            out.append(None)
-    out.append(len(text))
-    return out
-
-
-def _squash(s: str) -> str:
-    return re.sub(r"\s+", " ", s).strip()
 
 
 def annotator_name(value: Any, default: str) -> str:
@@ -137,48 +65,6 @@ def annotator_name(value: Any, default: str) -> str:
         if checks.is_int(value.get("id")):
             return f"user{value['id']}"
     raise ValueError(f"the reviewer must be a user id, a name or a user object with an id, not {value!r:.60}")
-
-
-class _Regions:
-    """Turns Label Studio regions into spans for one text, converting UTF-16 offsets if needed."""
-
-    def __init__(self, text: str, where: str):
-        self.text = text
-        self.where = where
-        self._utf16: list[int | None] | None = None
-        self.converted = 0
-
-    def offsets(self, start: Any, end: Any, label: Any, region_text: Any, name: str) -> tuple[int, int]:
-        text = self.text
-        problem = check_span(len(text), start, end, label)
-        if problem is None and (region_text is None or self._same(text[start:end], region_text)):
-            return start, end
-        if checks.is_int(start) and checks.is_int(end) and isinstance(region_text, str):
-            if self._utf16 is None:
-                self._utf16 = _utf16_to_cp(text)
-            table = self._utf16
-            if 0 <= start < end < len(table) and table[start] is not None and table[end] is not None:
-                cp_start, cp_end = table[start], table[end]
-                fits = check_span(len(text), cp_start, cp_end, label) is None
-                if fits and self._same(text[cp_start:cp_end], region_text):
-                    self.converted += 1
-                    return cp_start, cp_end
-        if problem:
-            raise ValueError(f"{name}: {problem}")
-        raise ValueError(
-            f"{name}: its text {region_text!r} differs from the task's text at [{start}, {end}), {text[start:end]!r}"
-        )
-
-    @staticmethod
-    def _same(actual: str, given: Any) -> bool:
-        return isinstance(given, str) and (actual == given or _squash(actual) == _squash(given))
-
-    def finish(self) -> None:
-        if self.converted:
-            warn(
-                f"{self.where}: {self.converted} region(s) counted UTF-16 units (Label Studio before #1008 "
-                "was fixed); converted to code points"
-            )
 
 
 def _value_labels(value: dict, name: str) -> list[str]:
@@ -216,7 +102,7 @@ def _is_span_region(region: dict, value: Any) -> bool:
 
 def _parse_result(result: Any, text: str, where: str, name: str) -> tuple[list[Span], list]:
     result = checks.optional_list(result, f"{name}: 'result'")
-    regions = _Regions(text, where)
+    regions = Regions(text, where)
     spans: list[Span] = []
     first_span_of: dict[str, str] = {}
     used: set[str] = set()
@@ -265,7 +151,7 @@ def _parse_result(result: Any, text: str, where: str, name: str) -> tuple[list[S
 def read(path: str | Path, *, default_annotator: str) -> list[AnnotatedDocument]:
     content = read_text(path)
     items: list[AnnotatedDocument] = []
-    for lineno, task in _json_array(content, path):
+    for lineno, task in json_array(content, path):
         where = f"{path}, line {lineno}"
         try:
             items.extend(_parse_task(task, default_annotator=default_annotator, where=where))
@@ -321,7 +207,7 @@ def _parse_min(row: dict, *, default_annotator: str, where: str, name: str) -> A
         raise ValueError(f"{name}: neither 'data' (full export) nor 'text' (JSON_MIN) is there")
     if not text:
         raise ValueError(f"{name}: the text is empty")
-    regions = _Regions(text, where)
+    regions = Regions(text, where)
     spans: list[Span] = []
     region_keys = [key for key, value in row.items() if _is_region_list(value)]
     for key in region_keys:
