@@ -2,8 +2,8 @@
 
 Full export, one task per document, one annotation per reviewer:
 
-    [{"id": 1, "data": {"text": ..., "title": ..., "doc_id": ...}, "meta": {...},
-      "annotations": [{"completed_by": ..., "result": [
+    [{"id": 1, "data": {"text": ..., "title": ..., "doc_id": ..., "annotator_reviewers": {"1": "alice"}},
+      "meta": {...}, "annotations": [{"id": 1, "result": [
           {"id": "r1", "from_name": "label", "to_name": "text", "type": "labels",
            "value": {"start": 0, "end": 5, "text": "...", "labels": ["SPEAKER"]}},
           {"type": "relation", "from_id": "r4", "to_id": "r1", "direction": "right", "labels": ["SPEAKER"]}]}]}]
@@ -18,9 +18,17 @@ match the UTF-16 reading is converted, with a warning; a region matching neither
 Label Studio also collapses runs of whitespace in a region's ``text`` (#3078, #5338), so ``text``
 is compared with whitespace runs collapsed.
 
-``completed_by`` may be an int user id (read as ``"user<N>"``), an object (its ``email``, else
-``username``, else ``"user<id>"``) or a string. The writer puts ``{"email": name}`` when the name
-looks like an address, else ``{"username": name}``. Claims go out as relations CLAIM -> member
+Reviewers. Label Studio (``tasks/serializers.py``, ``_insert_valid_completed_by``) refuses an
+import whose ``completed_by`` is an object without ``email`` (HTTP 400), or an email or id that is
+not a member of its organisation (unless ``ALLOW_IMPORT_TASKS_WITH_UNKNOWN_EMAILS``), and keeps no
+other field of an annotation but its result, flags, lead time and our ``id`` (as ``import_id``). So
+the writer leaves ``completed_by`` out (Label Studio gives the annotations to the user who imports)
+and names each annotation's reviewer in the task's data, which Label Studio keeps whole and shows
+as a column: ``data["annotator_reviewers"] = {"<annotation id>": "<reviewer>"}``. The reader takes
+the reviewer from there (by the annotation's ``import_id`` in Label Studio's own export, by its
+``id`` in ours), else from ``completed_by``: an int user id (read as ``"user<N>"``), an object (its
+``email``, else ``username``, else ``"user<id>"``) or a string; exports of older versions (with
+``completed_by: {"username": ...}``) still read. Claims go out as relations CLAIM -> member
 (labels = the member's label) and come back as claims; other relations are kept in the source
 span's ``attrs["relations"]``. A region with several labels becomes one span per label. Claim notes,
 span attributes and the ``done`` flag are not carried.
@@ -44,6 +52,8 @@ from .labelstudio_regions import Regions, json_array
 NAME = "label-studio"
 EXTENSIONS = (".json",)
 DESCRIPTION = "Label Studio JSON export (full or JSON_MIN; claims as relations)"
+# The task data key naming each annotation's reviewer (Label Studio keeps a task's data whole).
+REVIEWERS = "annotator_reviewers"
 
 
 def annotator_name(value: Any, default: str) -> str:
@@ -80,7 +90,7 @@ def _value_labels(value: dict, name: str) -> list[str]:
 
 
 def _document(task: dict, data: dict, text: str) -> Document:
-    meta = {k: v for k, v in data.items() if k not in ("text", "title", "doc_id")}
+    meta = {k: v for k, v in data.items() if k not in ("text", "title", "doc_id", REVIEWERS)}
     meta.update(checks.optional_dict(task.get("meta"), "'meta'"))
     doc_id = checks.id_value(data.get("doc_id", task.get("id")), "the document id") or text_sha256(text)[:16]
     title = checks.optional_str(data.get("title"), "'title'")
@@ -173,6 +183,7 @@ def _parse_task(task: Any, *, default_annotator: str, where: str) -> list[Annota
     if not text:
         raise ValueError(f"{task_name}: the text is empty")
     document = _document(task, data, text)
+    reviewers = _reviewers(data.get(REVIEWERS), task_name)
     key = "annotations" if "annotations" in task else "completions"
     annotations = checks.optional_list(task.get(key), f"{task_name}: {key!r}")
     out = []
@@ -187,7 +198,10 @@ def _parse_task(task: Any, *, default_annotator: str, where: str) -> list[Annota
         spans, alias = unique_spans(spans, where=f"{where}, {name}")
         relations = [(rid, alias.get(a, a), alias.get(b, b), t) for rid, a, b, t in relations]
         claims = link_relations(spans, relations, where=name)
-        annotator = annotator_name(annotation.get("completed_by"), default_annotator)
+        # Label Studio's own export gives our id back as import_id (its id is a new one)
+        ours = annotation.get("import_id") if "import_id" in annotation else annotation.get("id")
+        annotator = reviewers.get(str(ours)) if ours is not None else None
+        annotator = annotator or annotator_name(annotation.get("completed_by"), default_annotator)
         out.append(AnnotatedDocument(document=document, annotator=annotator, spans=spans, claims=claims))
     if not out:
         out.append(AnnotatedDocument(document=document, annotator=default_annotator))
@@ -234,8 +248,14 @@ def _parse_min(row: dict, *, default_annotator: str, where: str, name: str) -> A
     return AnnotatedDocument(document=document, annotator=annotator, spans=spans)
 
 
-def _completed_by(name: str) -> dict[str, str]:
-    return {"email": name} if "@" in name else {"username": name}
+def _reviewers(value: Any, task_name: str) -> dict[str, str]:
+    """``data["annotator_reviewers"]``: annotation id -> reviewer name (absent: none)."""
+    value = checks.optional_dict(value, f"{task_name}: {REVIEWERS!r}")
+    for key, name in value.items():
+        if not isinstance(name, str) or not name.strip():
+            raise ValueError(f"{task_name}: {REVIEWERS!r}: the reviewer of annotation {key!r:.40} must be a "
+                             "non-empty string")
+    return {key: name.strip() for key, name in value.items()}
 
 
 def write(items: Iterable[AnnotatedDocument], path: str | Path) -> WriteReport:
@@ -248,7 +268,7 @@ def write(items: Iterable[AnnotatedDocument], path: str | Path) -> WriteReport:
         if task is None:
             task = {
                 "id": len(tasks) + 1,
-                "data": {"text": doc.text, "title": doc.title, "doc_id": doc.id},
+                "data": {"text": doc.text, "title": doc.title, "doc_id": doc.id, REVIEWERS: {}},
                 "meta": doc.meta,
                 "annotations": [],
             }
@@ -281,13 +301,10 @@ def write(items: Iterable[AnnotatedDocument], path: str | Path) -> WriteReport:
                     "labels": [rel_type],
                 }
             )
-        task["annotations"].append(
-            {
-                "id": sum(len(t["annotations"]) for t in tasks.values()) + 1,
-                "completed_by": _completed_by(item.annotator),
-                "result": result,
-            }
-        )
+        annotation_id = sum(len(t["annotations"]) for t in tasks.values()) + 1
+        task["data"][REVIEWERS][str(annotation_id)] = item.annotator
+        # no completed_by: Label Studio refuses one that is not one of its users (see the docstring)
+        task["annotations"].append({"id": annotation_id, "result": result})
         report.spans += len(item.spans)
     with atomic_write(path) as handle:
         json.dump(list(tasks.values()), handle, ensure_ascii=False, indent=1)
