@@ -137,7 +137,9 @@ def _stderr_progress(what: str):
 @click.option("--gold", is_flag=True, help="Export the adjudicated gold layer, with each span's provenance.")
 @click.option("-o", "--output", "out", default=None, type=click.Path(),
               help="Output file or folder; - is standard output (the default for jsonl).")
-def export(db: str, fmt: str, annotator: str | None, gold: bool, out: str | None) -> None:
+@click.option("--doccano-form", type=click.Choice(["label", "relation"]), default=None,
+              help="doccano: spans only (label) or entities and relations (relation); see the README.")
+def export(db: str, fmt: str, annotator: str | None, gold: bool, out: str | None, doccano_form: str | None) -> None:
     """Export layers as a dataset (one line per document and reviewer for JSONL).
 
     Folder formats (brat, txt) build the folder beside OUT and rename it into place; an existing
@@ -156,7 +158,8 @@ def export(db: str, fmt: str, annotator: str | None, gold: bool, out: str | None
             raise AnnotatorError(f"no reviewer named {annotator!r} in {db} (reviewers: {known})")
         if gold and GOLD not in store.annotators():
             raise AnnotatorError(f"{db} has no gold layer yet: adjudicate in Review > Review disagreements")
-        report = project.export(store, target, format=fmt, annotator=annotator, gold=gold)
+        report = project.export(store, target, format=fmt, annotator=annotator, gold=gold,
+                                options={"form": doccano_form} if doccano_form else None)
     if target != "-":
         click.echo(
             f"wrote {report.documents} document(s), {report.spans} span(s), {report.claims} claim(s) to {out}",
