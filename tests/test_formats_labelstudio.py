@@ -218,3 +218,13 @@ def test_a_reviewer_map_of_the_wrong_type_is_refused(tmp_path):
     (tmp_path / "bad.json").write_text(json.dumps(tasks), encoding="utf-8")
     with pytest.raises(InputError, match="annotator_reviewers"):
         read(tmp_path / "bad.json")
+
+
+def test_real_label_studio_export_of_our_import_names_the_reviewers():
+    # Label Studio 1.23.2 by hand (see tests/fixtures/README.md): our export imported as it is
+    # (HTTP 201), exported back; the owner is the importing user, our reviewers are in the data.
+    from .conftest import FIXTURES_DIR
+
+    items = read(FIXTURES_DIR / "label-studio" / "export_of_our_import_1.23.2.json")
+    assert [(i.annotator, len(i.spans), len(i.claims)) for i in items] == [("alice", 3, 1), ("bob", 3, 0)]
+    assert items[0].document.meta == {"source": "a.txt", "year": 2024}
