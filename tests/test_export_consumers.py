@@ -138,3 +138,93 @@ def test_version_1_shape_is_what_broke_parquet(tmp_path):
     path.write_text(json.dumps(lines[0]) + "\n", encoding="utf-8")
     with pytest.raises(pa.ArrowNotImplementedError, match="with no child field"):
         pq.write_table(pa_json.read_json(path), tmp_path / "y.parquet")
+
+
+# --------------------------------------------------------------------------- spaCy DocBin
+
+def _docbin(path):
+    spacy = pytest.importorskip("spacy")
+    from spacy.tokens import DocBin
+
+    return list(DocBin().from_disk(path).get_docs(spacy.blank("xx").vocab))
+
+
+def test_docbin_has_every_span_for_spancat_and_filtered_ents_for_ner(db, tmp_path):
+    pytest.importorskip("spacy")
+    out = tmp_path / "train.spacy"
+    result = run("export", "--db", db, "--format", "spacy-docbin", "-o", out)
+    assert result.exit_code == 0, result.stderr
+    [doc] = _docbin(out)
+    assert sorted((s.start_char, s.end_char, s.label_) for s in doc.spans["sc"]) == [
+        (0, 5, "SPEAKER"), (11, 14, "FIGURE"), (11, 32, "CLAIM")]
+    assert [(e.start_char, e.end_char, e.label_) for e in doc.ents] == [(0, 5, "SPEAKER"), (11, 32, "CLAIM")]
+    assert "ner: 1 overlapping span(s) left out of doc.ents by spacy.util.filter_spans (FIGURE 1)" in result.stderr
+    assert doc.user_data["annotator"] == "bob" and doc.user_data["doc_id"] == "d1"
+    assert "1 claim(s) not carried" in result.stderr
+
+
+def test_docbin_lists_spans_off_spacys_tokens_and_never_moves_them(tmp_path):
+    pytest.importorskip("spacy")
+    from annotator.formats import spacy_docbin
+    from annotator.model import AnnotatedDocument, Document, Span
+
+    item = AnnotatedDocument(Document(id="d", title="t", text="Hwang said no.", meta={"lang": "en"}), "ann",
+                             [Span(0, 5, "SPEAKER", "s1"), Span(1, 5, "ENTITY", "s2")])
+    report = spacy_docbin.write([item], tmp_path / "x.spacy")
+    assert report.spans == 1 and len(report.skipped) == 1 and "'wang'" in report.skipped[0]
+    [doc] = _docbin(tmp_path / "x.spacy")
+    assert [(s.start_char, s.end_char) for s in doc.spans["sc"]] == [(0, 5)]
+
+
+def test_docbin_takes_one_layer_per_document(tmp_path):
+    pytest.importorskip("spacy")
+    from annotator.errors import AnnotatorError
+    from annotator.formats import spacy_docbin
+    from annotator.model import GOLD, AnnotatedDocument, Document, Span
+
+    doc = Document(id="d", title="t", text="Kim said no.")
+    layers = [AnnotatedDocument(doc, name, [Span(0, 3, "SPEAKER", "s1")]) for name in ("alice", "bob")]
+    with pytest.raises(AnnotatorError, match="pass --gold or --annotator NAME"):
+        spacy_docbin.write(layers, tmp_path / "x.spacy")
+    assert not (tmp_path / "x.spacy").exists()
+    gold = AnnotatedDocument(doc, GOLD, [Span(4, 8, "ENTITY", "s1")])
+    spacy_docbin.write(layers + [gold], tmp_path / "x.spacy")
+    [back] = _docbin(tmp_path / "x.spacy")
+    assert back.user_data["annotator"] == GOLD and [s.label_ for s in back.spans["sc"]] == ["ENTITY"]
+
+
+def test_docbin_without_spacy_says_how_to_install_it(db, tmp_path, monkeypatch):
+    import sys
+
+    monkeypatch.setitem(sys.modules, "spacy", None)  # import spacy then raises ImportError
+    result = run("export", "--db", db, "--format", "spacy-docbin", "-o", tmp_path / "x.spacy")
+    assert result.exit_code == 1 and "pip install 'annotator[spacy]'" in result.stderr
+    assert not (tmp_path / "x.spacy").exists()
+
+
+def test_docbin_is_not_read_back(tmp_path):
+    path = tmp_path / "x.spacy"
+    path.write_bytes(b"\x00")
+    result = run("import", path, "--db", tmp_path / "p.annotator.db")
+    assert result.exit_code == 1 and "not read back" in result.stderr
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("pipe", ["spancat", "ner"])
+def test_spacy_train_takes_the_docbin(db, tmp_path, pipe):
+    pytest.importorskip("spacy")
+    import subprocess
+    import sys
+
+    data = tmp_path / "train.spacy"
+    assert run("export", "--db", db, "--format", "spacy-docbin", "-o", data).exit_code == 0
+    config = tmp_path / "config.cfg"
+    subprocess.run([sys.executable, "-m", "spacy", "init", "config", str(config), "--lang", "xx",
+                    "--pipeline", pipe, "--optimize", "efficiency"], check=True, capture_output=True)
+    done = subprocess.run(
+        [sys.executable, "-m", "spacy", "train", str(config), "--output", str(tmp_path / "model"),
+         "--paths.train", str(data), "--paths.dev", str(data), "--training.max_steps", "2",
+         "--training.eval_frequency", "1"],
+        capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+    assert (tmp_path / "model" / "model-last").is_dir()
