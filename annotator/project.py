@@ -257,15 +257,24 @@ def export(
     gold: bool = False,
     doc_ids: Iterable[str] | None = None,
     progress: Callable[[int, int], None] | None = None,
+    options: dict | None = None,
 ) -> formats.WriteReport:
     """Write layers to ``out`` ("-" is standard output for the one-file formats); ``progress(done,
     total)`` after each document or layer handed to the writer.
+
+    ``options`` are the format's own keywords (``{"form": "relation"}`` for doccano); one the
+    format's ``write`` does not take is refused before anything is written.
 
     Every format writes through ``atomic_write`` or ``output.folder_export``: file names made from
     ids and reviewer names are sanitised, nothing is written outside ``out``, and a failed or
     killed export leaves the old ``out`` (or none) behind.
     """
     module = formats.get(format)
+    options = dict(options or {})
+    takes = inspect.signature(module.write).parameters
+    for name in options:
+        if name not in takes or name in ("items", "path"):
+            raise InputError(f"the {format} format takes no {name!r} option")
     if module is formats.txt:  # the texts themselves: every document, annotated or not
         wanted = None if doc_ids is None else set(doc_ids)
         items: Iterable[AnnotatedDocument] = (
@@ -290,7 +299,7 @@ def export(
                 progress(done, max(total, done))
 
     target = out if str(out) == "-" else Path(out)
-    return module.write(writable(items), target)
+    return module.write(writable(items), target, **options)
 
 
 _SURROGATE = re.compile("[\ud800-\udfff]")

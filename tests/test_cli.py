@@ -128,10 +128,10 @@ def test_import_export_round_trip_is_byte_identical(tmp_path):
     spans = [(0, 5, "SPEAKER"), (6, 7, "ENTITY"), (14, 17, "FIGURE"), (0, 30, "CLAIM")]
     spans.sort(key=lambda s: (s[0], s[1], s[2]))
     obj = {
-        "id": "doc-1", "title": "A title", "text": text, "meta": {"source": "test"}, "annotator": "bob",
-        "spans": [{"id": f"s{n}", "start": a, "end": b, "label": lab, "text": text[a:b], "attrs": {}}
+        "id": "doc-1", "title": "A title", "text": text, "meta_json": '{"source":"test"}', "annotator": "bob",
+        "spans": [{"id": f"s{n}", "start": a, "end": b, "label": lab, "text": text[a:b], "attrs_json": "{}"}
                   for n, (a, b, lab) in enumerate(spans, start=1)],
-        "claims": [{"id": "c1", "span": "s2", "members": ["s1", "s3", "s4"], "note": "né"}],
+        "claims": [{"id": "c1", "span": "s2", "members": ["s1", "s3", "s4"], "note": "né", "attrs_json": "{}"}],
     }
     source = tmp_path / "in.jsonl"
     # Exports are compact JSON (no spaces after separators), key order as in DESIGN.md.
@@ -200,7 +200,7 @@ def test_export_falls_back_for_what_orjson_refuses(tmp_path):
     assert run("import", f, "--db", db, "--format", "jsonl").exit_code == 0
     out = tmp_path / "out.jsonl"
     assert run("export", "--db", db, "-o", out).exit_code == 0
-    assert json.loads(out.read_text(encoding="utf-8"))["meta"]["n"] == 2**70
+    assert json.loads(json.loads(out.read_text(encoding="utf-8"))["meta_json"])["n"] == 2**70
 
 
 def test_unpaired_surrogates_are_refused_with_the_file(tmp_path):

@@ -14,7 +14,7 @@ FIXTURES = FIXTURES_DIR
 
 
 def test_registry_lists_every_format():
-    assert set(FORMATS) == {"jsonl", "txt", "doccano", "spacy", "label-studio", "brat", "conll"}
+    assert set(FORMATS) == {"jsonl", "txt", "doccano", "spacy", "spacy-docbin", "label-studio", "brat", "conll"}
     for name, module in FORMATS.items():
         assert module.NAME == name and module.DESCRIPTION and callable(module.read) and callable(module.write)
 

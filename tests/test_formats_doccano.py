@@ -162,3 +162,68 @@ def test_property_round_trip_is_exact(tmp_path_factory, item):
     assert sorted(set(triples(back))) == sorted(set(triples(item)))
     for span in back.spans:
         assert span.text_in(back.document.text) == item.document.text[span.start : span.end]
+
+
+def doccano_import(lines, *, allow_overlapping=False, use_relation=False):
+    """What doccano's dataset importer does with our lines (backend/data_import: ``Spans.clean``
+    drops a span overlapping an earlier one unless the project allows overlapping; ``RelationLabel.
+    create`` looks both ends up in ``id_to_span`` and raises KeyError for a dropped one; the
+    "JSONL(Relation)" format is offered only in a project with relation labelling on)."""
+    stored = []
+    for obj in lines:
+        if "entities" in obj and not use_relation:
+            raise ValueError("JSONL(Relation) needs a project with relation labelling on")
+        raw = obj.get("entities") or [{"id": None, "start_offset": a, "end_offset": b, "label": c}
+                                      for a, b, c in obj.get("label", [])]
+        kept, reach = [], -1
+        for entity in sorted(raw, key=lambda e: e["start_offset"]):
+            if allow_overlapping or entity["start_offset"] >= reach:
+                kept.append(entity)
+                reach = max(reach, entity["end_offset"])
+        id_to_span = {e["id"]: e for e in kept}
+        relations = [(id_to_span[r["from_id"]], id_to_span[r["to_id"]], r["type"]) for r in obj.get("relations", [])]
+        stored.append((kept, relations))
+    return stored
+
+
+def test_default_export_fails_in_doccano_with_default_settings(tmp_path):
+    # issue 9.5, as reproduced: members nested in their CLAIM are dropped, then a KeyError
+    doccano.write([sample()], tmp_path / "out.jsonl")
+    lines = [json.loads(x) for x in (tmp_path / "out.jsonl").read_text(encoding="utf-8").splitlines()]
+    with pytest.raises(KeyError):
+        doccano_import(lines, use_relation=True)
+
+
+def test_relation_form_imports_with_overlapping_and_relation_labelling_on(tmp_path):
+    report = doccano.write([sample()], tmp_path / "out.jsonl", form="relation")
+    assert any("Allow overlapping spans" in w for w in report.warnings)
+    lines = [json.loads(x) for x in (tmp_path / "out.jsonl").read_text(encoding="utf-8").splitlines()]
+    [(entities, relations)] = doccano_import(lines, allow_overlapping=True, use_relation=True)
+    assert len(entities) == 5 and len(relations) == 3
+    assert all(isinstance(e["id"], int) for e in entities)
+    [back] = read(tmp_path / "out.jsonl")
+    assert len(back.claims) == 1 and triples(back) == triples(sample())
+
+
+def test_label_form_imports_with_default_settings_and_counts_what_it_left_out(tmp_path):
+    report = doccano.write([sample()], tmp_path / "out.jsonl", form="label")
+    assert any("leaves out 1 claim(s) and 1 CLAIM span(s)" in w for w in report.warnings)
+    assert not any("overlap" in w for w in report.warnings)
+    assert (report.spans, report.claims) == (4, 0)
+    lines = [json.loads(x) for x in (tmp_path / "out.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert "entities" not in lines[0] and "relations" not in lines[0]
+    [(entities, relations)] = doccano_import(lines)
+    assert len(entities) == 4 and relations == []
+
+
+def test_label_form_counts_overlaps_doccano_would_drop(tmp_path):
+    item = sample()
+    item.spans.append(Span(0, 5, "ENTITY", "s6"))  # inside the SPEAKER span
+    report = doccano.write([item], tmp_path / "out.jsonl", form="label")
+    assert any(w.startswith("1 span(s) overlap") for w in report.warnings)
+
+
+def test_unknown_form_is_refused(tmp_path):
+    with pytest.raises(InputError, match="label' or 'relation"):
+        doccano.write([sample()], tmp_path / "out.jsonl", form="ner")
+    assert not (tmp_path / "out.jsonl").exists()

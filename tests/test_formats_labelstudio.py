@@ -165,3 +165,66 @@ def test_property_round_trip_is_exact(tmp_path_factory, text, data):
     texts = {r["id"]: r["value"]["text"] for r in raw[0]["annotations"][0]["result"]}
     for span in back.spans:
         assert span.text_in(text) == texts[span.id]
+
+
+def _label_studio_accepts(task):
+    """What Label Studio's import (tasks/serializers.py, ``_insert_valid_completed_by``) asks of each
+    annotation when no user is known: no ``completed_by`` at all (it is then given to the importer);
+    an object without ``email`` is an HTTP 400, an unknown email or user id too."""
+    for annotation in task["annotations"]:
+        if "completed_by" in annotation:
+            return False
+    return isinstance(task["data"], dict) and isinstance(task.get("meta", {}), dict)
+
+
+def test_export_imports_into_label_studio_and_names_reviewers_in_the_task_data(tmp_path):
+    # issue 9.5: Label Studio 1.23 refused {"username": ...} with "It's expected to have 'email'
+    # field in 'completed_by'"; and an email it has no user for is refused as well.
+    labelstudio.write([layer("alice"), layer("bob@example.org", claims=False)], tmp_path / "ls.json")
+    [task] = json.loads((tmp_path / "ls.json").read_text(encoding="utf-8"))
+    assert _label_studio_accepts(task)
+    assert [a["id"] for a in task["annotations"]] == [1, 2]
+    assert task["data"]["annotator_reviewers"] == {"1": "alice", "2": "bob@example.org"}
+    back = read(tmp_path / "ls.json")
+    assert [i.annotator for i in back] == ["alice", "bob@example.org"]
+    assert "annotator_reviewers" not in back[0].document.meta
+
+
+def test_label_studios_own_export_of_our_import_reads_back_the_reviewers(tmp_path):
+    # Label Studio gives the annotations to the importing user, new ids, and our id as import_id.
+    labelstudio.write([layer("alice"), layer("bob", claims=False)], tmp_path / "ls.json")
+    [task] = json.loads((tmp_path / "ls.json").read_text(encoding="utf-8"))
+    task["id"] = 41
+    for number, annotation in enumerate(task["annotations"]):
+        annotation["import_id"] = annotation["id"]
+        annotation["id"] = 90 + number
+        annotation["completed_by"] = {"id": 1, "email": "admin@example.org", "first_name": "", "last_name": ""}
+    task["annotations"].append({"id": 99, "import_id": None, "completed_by": {"id": 2, "email": "carol@example.org"},
+                                "result": []})  # made in Label Studio afterwards
+    (tmp_path / "back.json").write_text(json.dumps([task]), encoding="utf-8")
+    assert [i.annotator for i in read(tmp_path / "back.json")] == ["alice", "bob", "carol@example.org"]
+
+
+def test_older_exports_with_completed_by_username_still_read(tmp_path):
+    tasks = [{"id": 1, "data": {"text": "Anna met Bob", "doc_id": "d"}, "annotations": [
+        {"id": 1, "completed_by": {"username": "alice"}, "result": [region("a", 0, 4, "PER", "Anna")]}]}]
+    (tmp_path / "old.json").write_text(json.dumps(tasks), encoding="utf-8")
+    [item] = read(tmp_path / "old.json")
+    assert item.annotator == "alice"
+
+
+def test_a_reviewer_map_of_the_wrong_type_is_refused(tmp_path):
+    tasks = [{"data": {"text": "abc", "annotator_reviewers": {"1": 5}}, "annotations": [{"id": 1, "result": []}]}]
+    (tmp_path / "bad.json").write_text(json.dumps(tasks), encoding="utf-8")
+    with pytest.raises(InputError, match="annotator_reviewers"):
+        read(tmp_path / "bad.json")
+
+
+def test_real_label_studio_export_of_our_import_names_the_reviewers():
+    # Label Studio 1.23.2 by hand (see tests/fixtures/README.md): our export imported as it is
+    # (HTTP 201), exported back; the owner is the importing user, our reviewers are in the data.
+    from .conftest import FIXTURES_DIR
+
+    items = read(FIXTURES_DIR / "label-studio" / "export_of_our_import_1.23.2.json")
+    assert [(i.annotator, len(i.spans), len(i.claims)) for i in items] == [("alice", 3, 1), ("bob", 3, 0)]
+    assert items[0].document.meta == {"source": "a.txt", "year": 2024}

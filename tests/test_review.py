@@ -302,11 +302,12 @@ def test_import_three_annotators_then_adjudicate_and_round_trip_gold(tmp_path):
     assert [r["annotator"] for r in records] == ["gold"]
     for span in records[0]["spans"]:
         assert span["text"] == records[0]["text"][span["start"]:span["end"]]
-        assert isinstance(span["sources"], list) and span["attrs"]["decision"] in ("unanimous", "adjudicated", "edited")
-        assert span["attrs"]["decided_by"] == "lead" and span["attrs"]["decided_at"]
+        attrs = json.loads(span["attrs_json"])
+        assert isinstance(span["sources"], list) and attrs["decision"] in ("unanimous", "adjudicated", "edited")
+        assert attrs["decided_by"] == "lead" and attrs["decided_at"]
     assert {tuple(s["sources"]) for s in records[0]["spans"]} >= {("alice", "bob", "carol"), ("alice",)}
     assert len(records[0]["claims"]) == 1
-    claim_attrs = records[0]["claims"][0]["attrs"]
+    claim_attrs = json.loads(records[0]["claims"][0]["attrs_json"])
     assert claim_attrs["decision"] == "adjudicated" and "carol" in claim_attrs["sources"]
 
     fresh = tmp_path / "fresh.annotator.db"

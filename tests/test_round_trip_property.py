@@ -20,8 +20,8 @@ def annotated_lines(draw):
     raw = draw(st.lists(st.tuples(st.integers(0, n - 1), st.integers(1, n), st.sampled_from(LABELS)), max_size=8))
     spans = sorted({(min(a, b - 1), max(a + 1, b), lab) for a, b, lab in raw if min(a, b - 1) < max(a + 1, b) <= n})
     return {
-        "id": "doc", "title": "t", "text": text, "meta": {"source": "😀 test"}, "annotator": "ann",
-        "spans": [{"id": f"s{k}", "start": a, "end": b, "label": lab, "text": text[a:b], "attrs": {}}
+        "id": "doc", "title": "t", "text": text, "meta_json": '{"source":"😀 test"}', "annotator": "ann",
+        "spans": [{"id": f"s{k}", "start": a, "end": b, "label": lab, "text": text[a:b], "attrs_json": "{}"}
                   for k, (a, b, lab) in enumerate(spans, start=1)],
         "claims": [],
     }

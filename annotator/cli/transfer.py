@@ -128,13 +128,15 @@ def _renamed(exc: AnnotatorError, spool: Path | None) -> AnnotatorError:
               help="The format to write.")
 @click.option("--annotator", default=None, help="Export only this reviewer's layer.")
 @click.option("--gold", is_flag=True, help="Export the adjudicated gold layer, with each span's provenance.")
-# Options of one format go here, passed on in `writer_options` below (e.g. --doccano-form).
+# Options of one format go here, passed on in `writer_options` below.
+@click.option("--doccano-form", type=click.Choice(["label", "relation"]), default=None,
+              help="doccano: spans only (label) or entities and relations (relation); see the README.")
 @click.option("-o", "--output", "out", default=None, type=click.Path(allow_dash=True),
               help="Output file or folder; - is standard output (the default for jsonl).")
 @json_option("what was written (needs -o FILE)")
 @quiet_option
 def export(db: str | None, fmt: str, annotator: str | None, gold: bool, out: str | None, as_json: bool,
-           quiet: bool) -> None:
+           quiet: bool, doccano_form: str | None) -> None:
     """Export layers as a dataset (one line per document and reviewer for JSONL).
 
     Folder formats (brat, txt) build the folder beside OUT and rename it into place; an existing
@@ -149,6 +151,8 @@ def export(db: str | None, fmt: str, annotator: str | None, gold: bool, out: str
         raise click.UsageError("--json reports on standard output, which the export is written to: pass -o FILE")
     reporter = Reporter(quiet=quiet, as_json=as_json)
     writer_options: dict = {}  # format-specific options, for project.export
+    if doccano_form:
+        writer_options["options"] = {"form": doccano_form}
     target = "-" if out in (None, "-") else os.path.abspath(out)  # so that "./-" stays a file
     with open_for_reading(db) as store:
         name = shown(db)

@@ -17,11 +17,11 @@ from pathlib import Path
 from types import ModuleType
 
 from ..errors import InputError
-from . import brat, checks, conll, doccano, jsonl, labelstudio, spacy, txt
+from . import brat, checks, conll, doccano, jsonl, labelstudio, spacy, spacy_docbin, txt
 from .base import WriteReport, read_lines, read_text  # noqa: F401  (WriteReport re-exported for callers)
 
 FORMATS: dict[str, ModuleType] = {
-    module.NAME: module for module in (jsonl, txt, doccano, spacy, labelstudio, brat, conll)
+    module.NAME: module for module in (jsonl, txt, doccano, spacy, spacy_docbin, labelstudio, brat, conll)
 }
 
 

@@ -15,11 +15,22 @@ Claims travel as relations from the CLAIM span to each member, typed with the me
 a relation with a CLAIM span at either end reads back into a claim. Other relations are kept in the
 source span's ``attrs["relations"]`` and written back out.
 
-The writer uses the relation form for the whole file when any document has claims or relations
-(so a claim is never silently lost), and the simpler ``label`` form otherwise: doccano imports the
-``label`` form into any sequence-labelling project, the relation form only where relation labelling
-is on. It writes ``annotator`` on each line so reviewer identity survives a round trip
-(doccano #1015). Claim notes, span ids and span attributes other than relations are not carried.
+``write(items, path, form=...)`` (``annotator export --doccano-form``) picks the shape for the whole
+file. doccano's importer, with a project's default settings, drops a span that overlaps another
+(every member nested in its CLAIM) and then fails half-way on a relation whose entity it dropped
+(``KeyError`` in ``RelationLabel.create``: ``id_to_span[from_id]``), after storing examples:
+
+- ``form="label"``: spans only (``label``: ``[[start, end, label]]``); CLAIM spans and claims are
+  left out, with a count in the warnings, so it imports into a "Sequence Labeling" project with the
+  default settings (import as "JSONL"). Other spans that overlap are counted in the warnings: doccano
+  keeps them only with "Allow overlapping spans" on.
+- ``form="relation"``: every span (``entities`` with integer ids) and claims as ``relations``;
+  imports into a "Sequence Labeling" project with "Allow overlapping spans" and "Use relation
+  labeling" both on (import as "JSONL(Relation)").
+- no form: the relation form when any document has claims or relations (so a claim is never
+  silently lost), else the label form.
+
+It writes ``annotator`` on each line so reviewer identity survives a round trip (doccano #1015). Claim notes, span ids and span attributes other than relations are not carried.
 
 This module also holds the relation/claim helpers the Label Studio and brat modules share.
 """
@@ -327,14 +338,44 @@ def _parse(obj: Any, *, default_annotator: str, where: str) -> AnnotatedDocument
 # --------------------------------------------------------------------------- writing
 
 
-def write(items: Iterable[AnnotatedDocument], path: str | Path) -> WriteReport:
+FORMS = ("label", "relation")
+
+
+def _overlapping(spans: list[Span]) -> int:
+    """How many spans overlap an earlier one (by start): what doccano drops without "Allow overlapping"."""
+    count, reach = 0, -1
+    for span in sorted(spans, key=lambda s: (s.start, s.end)):
+        if span.start < reach:
+            count += 1
+        reach = max(reach, span.end)
+    return count
+
+
+def write(items: Iterable[AnnotatedDocument], path: str | Path, *, form: str | None = None) -> WriteReport:
+    if form not in (None, *FORMS):
+        raise InputError(f"the doccano form is 'label' or 'relation', not {form!r}")
     items = list(items)
     report = WriteReport()
     prepared = []
+    left_out = [0, 0]  # claims, CLAIM spans (label form)
     for item in items:
-        pairs = relations_for_write(item, report)
+        if form == "label":
+            left_out[0] += len(item.claims)
+            kept = [span for span in item.spans if span.label != CLAIM]
+            left_out[1] += len(item.spans) - len(kept)
+            item = AnnotatedDocument(item.document, item.annotator, kept, [], done=item.done)
+            pairs = []
+        else:
+            pairs = relations_for_write(item, report)
         prepared.append((item, pairs))
-    relation_form = any(pairs for _, pairs in prepared)
+    relation_form = form == "relation" or form is None and any(pairs for _, pairs in prepared)
+    if any(left_out):
+        report.warnings.append(f"the doccano label form leaves out {left_out[0]} claim(s) and {left_out[1]} "
+                               f"{CLAIM} span(s); --doccano-form relation keeps them")
+    overlaps = sum(_overlapping(item.spans) for item, _ in prepared)
+    if overlaps:
+        report.warnings.append(f"{overlaps} span(s) overlap another span: doccano keeps them only in a project "
+                               "with \"Allow overlapping spans\" on")
     with atomic_write(path) as handle:
         for item, pairs in prepared:
             doc = item.document

@@ -1,8 +1,21 @@
 """The native JSONL format ("gold dataset"): one JSON object per document and reviewer layer.
 
-    {"id", "title", "text", "meta", "annotator",
-     "spans": [{"id", "start", "end", "label", "text", "attrs"}],
-     "claims": [{"id", "span", "members", "note"}]}
+Version 2 (written):
+
+    {"id", "title", "text", "meta_json", "annotator",
+     "spans": [{"id", "start", "end", "label", "text", "attrs_json"}],
+     "claims": [{"id", "span", "members", "note", "attrs_json"}]}
+
+``meta_json`` and ``attrs_json`` are strings holding a JSON object (``"{}"`` when empty). Meta and
+attributes come from whatever files were imported, so their keys and value types differ from one
+document to the next; as objects they broke every columnar reader (Arrow infers a struct per
+column: ``{}`` is a struct with no fields, which Parquet cannot store, and ``2024`` in one document
+and ``"2024"`` in the next is a type clash). As strings the export goes to Parquet through
+pyarrow, pandas, polars or ``datasets`` as it is, and nothing is lost: ``json.loads`` gives the
+object back.
+
+Version 1 (``"meta"`` and ``"attrs"`` as objects; claims without attrs) is still read; a line holding
+both spellings of one field is refused.
 
 Offsets are code points, end-exclusive. It is a superset of the spaCy/Prodigy ``spans`` shape.
 Every span's ``text`` must equal ``text[start:end]``; a line where it does not is refused.
@@ -67,6 +80,26 @@ def _kind_name(kind: type | tuple) -> str:
     return " or ".join(names.get(k, k.__name__) for k in kinds)
 
 
+def json_object(obj: dict, key: str, what: str) -> dict:
+    """``obj[key]`` (version 1: an object) or ``obj[key + "_json"]`` (version 2: a string holding
+    one), checked like a record of its own; both at once are refused."""
+    packed = f"{key}_json"
+    if packed not in obj:
+        return checks.optional_dict(obj.get(key), f"{what}{key!r}")
+    if key in obj:
+        raise ValueError(f"{what}both {key!r} and {packed!r} are given; use one")
+    value = obj[packed]
+    if not isinstance(value, str):
+        raise ValueError(f"{what}{packed!r} must be a string holding a JSON object, not {type(value).__name__}")
+    try:
+        decoded = checks.loads(value)
+    except ValueError as exc:  # JSONDecodeError included
+        raise ValueError(f"{what}{packed!r} is not a JSON object ({exc})") from None
+    if not isinstance(decoded, dict):
+        raise ValueError(f"{what}{packed!r} must hold a JSON object, not {type(decoded).__name__}")
+    return decoded
+
+
 def parse_object(obj: Any, *, default_annotator: str) -> AnnotatedDocument:
     """Turn one decoded JSON line into an ``AnnotatedDocument``; ``ValueError`` says what is wrong.
 
@@ -81,7 +114,7 @@ def parse_object(obj: Any, *, default_annotator: str) -> AnnotatedDocument:
     bad = lone_surrogate(text)
     if bad:
         raise ValueError(f"the document text holds {bad}")
-    meta = checks.optional_dict(obj.get("meta"), "'meta'")
+    meta = json_object(obj, "meta", "")
     doc_id = checks.id_value(obj.get("id"), "'id'")
     if doc_id is None:
         doc_id = text_sha256(text)[:16]
@@ -116,7 +149,7 @@ def parse_object(obj: Any, *, default_annotator: str) -> AnnotatedDocument:
                 f"{where}: its text {raw['text']!r} differs from the document's text at "
                 f"[{start}, {end}), {text[start:end]!r}"
             )
-        attrs = checks.optional_dict(raw.get("attrs"), f"{where}: 'attrs'")
+        attrs = json_object(raw, "attrs", f"{where}: ")
         if "sources" in raw:
             sources = raw["sources"]
             if not isinstance(sources, list) or not all(isinstance(s, str) for s in sources):
@@ -139,7 +172,7 @@ def parse_object(obj: Any, *, default_annotator: str) -> AnnotatedDocument:
             if checks.id_value(member, f"{where}: a member") not in seen_ids:
                 raise ValueError(f"{where}: member {member!r} is not a span of this line")
         note = checks.optional_str(raw.get("note"), f"{where}: 'note'") or ""
-        claim_attrs = checks.optional_dict(raw.get("attrs"), f"{where}: 'attrs'")
+        claim_attrs = json_object(raw, "attrs", f"{where}: ")
         claims.append(
             Claim(
                 id=claim_id,
@@ -154,6 +187,8 @@ def parse_object(obj: Any, *, default_annotator: str) -> AnnotatedDocument:
 
 
 def to_object(item: AnnotatedDocument) -> dict[str, Any]:
+    """A layer as a version-1 object (meta and attrs as objects): what the store keeps in its layer
+    history. Files get ``to_record``."""
     doc = item.document
     text = doc.text
     spans = []
@@ -197,6 +232,25 @@ def _claim_object(claim: Claim) -> dict[str, Any]:
     return obj
 
 
+def packed(value: dict) -> str:
+    """A meta or attrs object as the compact JSON string version 2 writes (big integers too)."""
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def to_record(item: AnnotatedDocument) -> dict[str, Any]:
+    """The version-2 line of a layer: ``to_object`` with meta and attrs as JSON strings."""
+    obj = to_object(item)
+    record = {key: (packed(value) if key == "meta" else value) for key, value in obj.items()}
+    record = {("meta_json" if key == "meta" else key): value for key, value in record.items()}
+    for span in record["spans"]:
+        span["attrs_json"] = packed(span.pop("attrs"))
+        if "sources" in span:  # after attrs_json, where version 1 had it after attrs
+            span["sources"] = span.pop("sources")
+    for claim in record["claims"]:
+        claim["attrs_json"] = packed(claim.pop("attrs", {}))
+    return record
+
+
 def encode(obj: Any) -> bytes:
     """One JSON line as UTF-8 bytes: orjson (about 4x faster on large exports) where it can,
     the standard library for what orjson refuses (integers beyond 64 bits in meta, say)."""
@@ -207,14 +261,14 @@ def encode(obj: Any) -> bytes:
 
 
 def dumps(item: AnnotatedDocument) -> str:
-    return encode(to_object(item)).decode("utf-8")
+    return encode(to_record(item)).decode("utf-8")
 
 
 def write(items: Iterable[AnnotatedDocument], path: str | Path) -> WriteReport:
     report = WriteReport()
     with atomic_write(path, binary=True) as handle:
         for item in items:
-            handle.write(encode(to_object(item)))
+            handle.write(encode(to_record(item)))
             handle.write(b"\n")
             report.documents += 1
             report.spans += len(item.spans)

@@ -2,8 +2,8 @@
 
 Full export, one task per document, one annotation per reviewer:
 
-    [{"id": 1, "data": {"text": ..., "title": ..., "doc_id": ...}, "meta": {...},
-      "annotations": [{"completed_by": ..., "result": [
+    [{"id": 1, "data": {"text": ..., "title": ..., "doc_id": ..., "annotator_reviewers": {"1": "alice"}},
+      "meta": {...}, "annotations": [{"id": 1, "result": [
           {"id": "r1", "from_name": "label", "to_name": "text", "type": "labels",
            "value": {"start": 0, "end": 5, "text": "...", "labels": ["SPEAKER"]}},
           {"type": "relation", "from_id": "r4", "to_id": "r1", "direction": "right", "labels": ["SPEAKER"]}]}]}]
@@ -18,9 +18,17 @@ match the UTF-16 reading is converted, with a warning; a region matching neither
 Label Studio also collapses runs of whitespace in a region's ``text`` (#3078, #5338), so ``text``
 is compared with whitespace runs collapsed.
 
-``completed_by`` may be an int user id (read as ``"user<N>"``), an object (its ``email``, else
-``username``, else ``"user<id>"``) or a string. The writer puts ``{"email": name}`` when the name
-looks like an address, else ``{"username": name}``. Claims go out as relations CLAIM -> member
+Reviewers. Label Studio (``tasks/serializers.py``, ``_insert_valid_completed_by``) refuses an
+import whose ``completed_by`` is an object without ``email`` (HTTP 400), or an email or id that is
+not a member of its organisation (unless ``ALLOW_IMPORT_TASKS_WITH_UNKNOWN_EMAILS``), and keeps no
+other field of an annotation but its result, flags, lead time and our ``id`` (as ``import_id``). So
+the writer leaves ``completed_by`` out (Label Studio gives the annotations to the user who imports)
+and names each annotation's reviewer in the task's data, which Label Studio keeps whole and shows
+as a column: ``data["annotator_reviewers"] = {"<annotation id>": "<reviewer>"}``. The reader takes
+the reviewer from there (by the annotation's ``import_id`` in Label Studio's own export, by its
+``id`` in ours), else from ``completed_by``: an int user id (read as ``"user<N>"``), an object (its
+``email``, else ``username``, else ``"user<id>"``) or a string; exports of older versions (with
+``completed_by: {"username": ...}``) still read. Claims go out as relations CLAIM -> member
 (labels = the member's label) and come back as claims; other relations are kept in the source
 span's ``attrs["relations"]``. A region with several labels becomes one span per label. Claim notes,
 span attributes and the ``done`` flag are not carried.
@@ -29,93 +37,23 @@ span attributes and the ``done`` flag are not carried.
 from __future__ import annotations
 
 import json
-import re
 from pathlib import Path
 from typing import Any, Iterable
 
 from ..atomic import atomic_write
 from ..errors import InputError
-from ..model import AnnotatedDocument, Document, Span, check_span, text_sha256
+from ..model import AnnotatedDocument, Document, Span, text_sha256
 from . import checks
 from .base import WriteReport, read_text
 from .doccano import link_relations, relations_for_write, unique_spans, warn
 from .jsonl import default_title
+from .labelstudio_regions import Regions, json_array
 
 NAME = "label-studio"
 EXTENSIONS = (".json",)
 DESCRIPTION = "Label Studio JSON export (full or JSON_MIN; claims as relations)"
-
-
-def _json_array(content: str, path: str | Path) -> list[tuple[int, Any]]:
-    """Decode a top-level JSON array into (line where the element starts, element), each element
-    checked as one record (depth, numbers, strings: :mod:`annotator.formats.checks`)."""
-    decoder = checks.DECODER
-    line_at = checks.LineCounter(content)
-    pos = 0
-    n = len(content)
-
-    def skip() -> None:
-        nonlocal pos
-        while pos < n and content[pos].isspace():
-            pos += 1
-
-    def fail(message: str, at: int) -> InputError:
-        return InputError(message, path=str(path), line=line_at(at))
-
-    def decode(at: int) -> tuple[Any, int]:
-        try:
-            return decoder.raw_decode(content, at)
-        except json.JSONDecodeError as exc:
-            raise fail(checks.decode_error(exc), exc.pos) from None
-        except (RecursionError, ValueError) as exc:
-            raise fail(checks.decode_error(exc), at) from None
-
-    skip()
-    if pos >= n or content[pos] != "[":
-        decode(pos)
-        raise fail("a Label Studio export is a JSON list of tasks ([...])", pos)
-    pos += 1
-    out: list[tuple[int, Any]] = []
-    skip()
-    if pos < n and content[pos] == "]":
-        pos += 1
-    else:
-        while True:
-            skip()
-            start = pos
-            value, pos = decode(pos)
-            try:
-                checks.check_record(value, content[start:pos])
-            except ValueError as exc:
-                raise fail(str(exc), start) from None
-            out.append((line_at(start), value))
-            skip()
-            if pos < n and content[pos] == ",":
-                pos += 1
-                continue
-            if pos < n and content[pos] == "]":
-                pos += 1
-                break
-            raise fail("not valid JSON (expected ',' or ']' after a task; is the file cut short?)", pos)
-    skip()
-    if pos < n:
-        raise fail("not valid JSON (extra data after the list of tasks)", pos)
-    return out
-
-
-def _utf16_to_cp(text: str) -> list[int | None]:
-    """Map UTF-16 offsets to code-point offsets (None inside a surrogate pair)."""
-    out: list[int | None] = []
-    for index, ch in enumerate(text):
-        out.append(index)
-        if ord(ch) > 0xFFFF:
-            out.append(None)
-    out.append(len(text))
-    return out
-
-
-def _squash(s: str) -> str:
-    return re.sub(r"\s+", " ", s).strip()
+# The task data key naming each annotation's reviewer (Label Studio keeps a task's data whole).
+REVIEWERS = "annotator_reviewers"
 
 
 def annotator_name(value: Any, default: str) -> str:
@@ -139,48 +77,6 @@ def annotator_name(value: Any, default: str) -> str:
     raise ValueError(f"the reviewer must be a user id, a name or a user object with an id, not {value!r:.60}")
 
 
-class _Regions:
-    """Turns Label Studio regions into spans for one text, converting UTF-16 offsets if needed."""
-
-    def __init__(self, text: str, where: str):
-        self.text = text
-        self.where = where
-        self._utf16: list[int | None] | None = None
-        self.converted = 0
-
-    def offsets(self, start: Any, end: Any, label: Any, region_text: Any, name: str) -> tuple[int, int]:
-        text = self.text
-        problem = check_span(len(text), start, end, label)
-        if problem is None and (region_text is None or self._same(text[start:end], region_text)):
-            return start, end
-        if checks.is_int(start) and checks.is_int(end) and isinstance(region_text, str):
-            if self._utf16 is None:
-                self._utf16 = _utf16_to_cp(text)
-            table = self._utf16
-            if 0 <= start < end < len(table) and table[start] is not None and table[end] is not None:
-                cp_start, cp_end = table[start], table[end]
-                fits = check_span(len(text), cp_start, cp_end, label) is None
-                if fits and self._same(text[cp_start:cp_end], region_text):
-                    self.converted += 1
-                    return cp_start, cp_end
-        if problem:
-            raise ValueError(f"{name}: {problem}")
-        raise ValueError(
-            f"{name}: its text {region_text!r} differs from the task's text at [{start}, {end}), {text[start:end]!r}"
-        )
-
-    @staticmethod
-    def _same(actual: str, given: Any) -> bool:
-        return isinstance(given, str) and (actual == given or _squash(actual) == _squash(given))
-
-    def finish(self) -> None:
-        if self.converted:
-            warn(
-                f"{self.where}: {self.converted} region(s) counted UTF-16 units (Label Studio before #1008 "
-                "was fixed); converted to code points"
-            )
-
-
 def _value_labels(value: dict, name: str) -> list[str]:
     labels = value.get("labels")
     if labels is None:  # other span tags: hypertextlabels, paragraphlabels...
@@ -194,7 +90,7 @@ def _value_labels(value: dict, name: str) -> list[str]:
 
 
 def _document(task: dict, data: dict, text: str) -> Document:
-    meta = {k: v for k, v in data.items() if k not in ("text", "title", "doc_id")}
+    meta = {k: v for k, v in data.items() if k not in ("text", "title", "doc_id", REVIEWERS)}
     meta.update(checks.optional_dict(task.get("meta"), "'meta'"))
     doc_id = checks.id_value(data.get("doc_id", task.get("id")), "the document id") or text_sha256(text)[:16]
     title = checks.optional_str(data.get("title"), "'title'")
@@ -216,7 +112,7 @@ def _is_span_region(region: dict, value: Any) -> bool:
 
 def _parse_result(result: Any, text: str, where: str, name: str) -> tuple[list[Span], list]:
     result = checks.optional_list(result, f"{name}: 'result'")
-    regions = _Regions(text, where)
+    regions = Regions(text, where)
     spans: list[Span] = []
     first_span_of: dict[str, str] = {}
     used: set[str] = set()
@@ -265,7 +161,7 @@ def _parse_result(result: Any, text: str, where: str, name: str) -> tuple[list[S
 def read(path: str | Path, *, default_annotator: str) -> list[AnnotatedDocument]:
     content = read_text(path)
     items: list[AnnotatedDocument] = []
-    for lineno, task in _json_array(content, path):
+    for lineno, task in json_array(content, path):
         where = f"{path}, line {lineno}"
         try:
             items.extend(_parse_task(task, default_annotator=default_annotator, where=where))
@@ -287,6 +183,7 @@ def _parse_task(task: Any, *, default_annotator: str, where: str) -> list[Annota
     if not text:
         raise ValueError(f"{task_name}: the text is empty")
     document = _document(task, data, text)
+    reviewers = _reviewers(data.get(REVIEWERS), task_name)
     key = "annotations" if "annotations" in task else "completions"
     annotations = checks.optional_list(task.get(key), f"{task_name}: {key!r}")
     out = []
@@ -301,7 +198,10 @@ def _parse_task(task: Any, *, default_annotator: str, where: str) -> list[Annota
         spans, alias = unique_spans(spans, where=f"{where}, {name}")
         relations = [(rid, alias.get(a, a), alias.get(b, b), t) for rid, a, b, t in relations]
         claims = link_relations(spans, relations, where=name)
-        annotator = annotator_name(annotation.get("completed_by"), default_annotator)
+        # Label Studio's own export gives our id back as import_id (its id is a new one)
+        ours = annotation.get("import_id") if "import_id" in annotation else annotation.get("id")
+        annotator = reviewers.get(str(ours)) if ours is not None else None
+        annotator = annotator or annotator_name(annotation.get("completed_by"), default_annotator)
         out.append(AnnotatedDocument(document=document, annotator=annotator, spans=spans, claims=claims))
     if not out:
         out.append(AnnotatedDocument(document=document, annotator=default_annotator))
@@ -321,7 +221,7 @@ def _parse_min(row: dict, *, default_annotator: str, where: str, name: str) -> A
         raise ValueError(f"{name}: neither 'data' (full export) nor 'text' (JSON_MIN) is there")
     if not text:
         raise ValueError(f"{name}: the text is empty")
-    regions = _Regions(text, where)
+    regions = Regions(text, where)
     spans: list[Span] = []
     region_keys = [key for key, value in row.items() if _is_region_list(value)]
     for key in region_keys:
@@ -348,8 +248,14 @@ def _parse_min(row: dict, *, default_annotator: str, where: str, name: str) -> A
     return AnnotatedDocument(document=document, annotator=annotator, spans=spans)
 
 
-def _completed_by(name: str) -> dict[str, str]:
-    return {"email": name} if "@" in name else {"username": name}
+def _reviewers(value: Any, task_name: str) -> dict[str, str]:
+    """``data["annotator_reviewers"]``: annotation id -> reviewer name (absent: none)."""
+    value = checks.optional_dict(value, f"{task_name}: {REVIEWERS!r}")
+    for key, name in value.items():
+        if not isinstance(name, str) or not name.strip():
+            raise ValueError(f"{task_name}: {REVIEWERS!r}: the reviewer of annotation {key!r:.40} must be a "
+                             "non-empty string")
+    return {key: name.strip() for key, name in value.items()}
 
 
 def write(items: Iterable[AnnotatedDocument], path: str | Path) -> WriteReport:
@@ -362,7 +268,7 @@ def write(items: Iterable[AnnotatedDocument], path: str | Path) -> WriteReport:
         if task is None:
             task = {
                 "id": len(tasks) + 1,
-                "data": {"text": doc.text, "title": doc.title, "doc_id": doc.id},
+                "data": {"text": doc.text, "title": doc.title, "doc_id": doc.id, REVIEWERS: {}},
                 "meta": doc.meta,
                 "annotations": [],
             }
@@ -395,13 +301,10 @@ def write(items: Iterable[AnnotatedDocument], path: str | Path) -> WriteReport:
                     "labels": [rel_type],
                 }
             )
-        task["annotations"].append(
-            {
-                "id": sum(len(t["annotations"]) for t in tasks.values()) + 1,
-                "completed_by": _completed_by(item.annotator),
-                "result": result,
-            }
-        )
+        annotation_id = sum(len(t["annotations"]) for t in tasks.values()) + 1
+        task["data"][REVIEWERS][str(annotation_id)] = item.annotator
+        # no completed_by: Label Studio refuses one that is not one of its users (see the docstring)
+        task["annotations"].append({"id": annotation_id, "result": result})
         report.spans += len(item.spans)
     with atomic_write(path) as handle:
         json.dump(list(tasks.values()), handle, ensure_ascii=False, indent=1)

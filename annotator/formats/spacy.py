@@ -2,7 +2,7 @@
 
     {"text", "tokens": [{"text", "start", "end", "id", "ws"}],
      "spans": [{"start", "end", "token_start", "token_end", "label", "text"}],
-     "_annotator_id", "answer": "accept", "id", "title", "meta"}
+     "_annotator_id", "answer": "accept", "id", "title", "meta_json"}
 
 ``token_end`` is inclusive (Prodigy's convention); offsets are code points. Tokens come from
 :mod:`annotator.formats.tokenize`; like spaCy, a single space after a token is its ``ws`` and any
@@ -12,6 +12,10 @@ Reading: ``_annotator_id`` names the reviewer (Prodigy writes ``"<dataset>-<sess
 whole), else the default annotator. Lines answered ``reject`` or ``ignore`` are skipped with a
 warning. Span offsets are checked against the text, and against the tokens when the span gives
 ``token_start``/``token_end``.
+
+``meta_json`` is the document's meta as a string holding a JSON object, as in the native format
+(version 2), so the export goes to Parquet as it is (see :mod:`annotator.formats.jsonl`); a
+Prodigy ``meta`` object is read too (Prodigy shows it on the card; ours is not shown there).
 
 Writing: a span whose edges do not fall on token edges is not written (never moved to the nearest
 token); each one is listed in ``WriteReport.skipped``. Claims, span ids and attributes are not
@@ -30,14 +34,14 @@ from ..model import AnnotatedDocument, Document, Span, check_span, text_sha256
 from . import checks
 from .base import WriteReport
 from .doccano import read_records, unique_spans, warn
-from .jsonl import default_title
+from .jsonl import default_title, json_object, packed
 from .tokenize import Aligner, Token, tokenize
 
 NAME = "spacy"
 EXTENSIONS = (".jsonl",)
 DESCRIPTION = "spaCy / Prodigy JSONL (tokens and token-aligned spans)"
 
-_KNOWN_KEYS = {"id", "text", "title", "meta", "tokens", "spans", "answer", "_annotator_id"}
+_KNOWN_KEYS = {"id", "text", "title", "meta", "meta_json", "tokens", "spans", "answer", "_annotator_id"}
 
 
 def spacy_tokens(text: str) -> list[dict[str, Any]]:
@@ -89,7 +93,7 @@ def _parse(obj: Any, *, default_annotator: str, where: str) -> AnnotatedDocument
         return None
     if answer != "accept":
         raise ValueError(f"'answer' must be 'accept', 'reject' or 'ignore', not {answer!r}")
-    meta = checks.optional_dict(obj.get("meta"), "'meta'")
+    meta = json_object(obj, "meta", "")
     meta = {**meta, **{k: v for k, v in obj.items() if k not in _KNOWN_KEYS and not k.startswith("_")}}
     doc_id = checks.id_value(obj.get("id", meta.get("id")), "'id'") or text_sha256(text)[:16]
     title = checks.optional_str(obj.get("title", meta.get("title")), "'title'") or default_title(text, doc_id)
@@ -179,7 +183,7 @@ def write(items: Iterable[AnnotatedDocument], path: str | Path) -> WriteReport:
                 "id": doc.id,
                 "title": doc.title,
                 "text": text,
-                "meta": doc.meta,
+                "meta_json": packed(doc.meta),
                 "tokens": tokens,
                 "spans": spans,
                 "_annotator_id": item.annotator,
