@@ -12,7 +12,7 @@ from typing import Callable
 
 from .errors import EditError, StoreError
 from .model import GOLD
-from .reviewer_copy import identity
+from .store.connection import file_identity as identity
 from .reviewer_file import read_reviewer_file, read_reviewer_layers
 from .store import MergeResult, Store
 

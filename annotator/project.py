@@ -21,6 +21,7 @@ from .labels import load_scheme
 from .model import AnnotatedDocument
 from .package_data import seed_files
 from .store import ImportResult, Store
+from .store.connection import file_identity
 
 APP_NAME = "annotator"
 PROJECT_SUFFIX = ".annotator.db"
@@ -45,12 +46,12 @@ def open_project(path: str | Path, *, seed: bool = False, read_only: bool = Fals
     created, and when the set-up fails anyway (seeds missing, disk full), the file this call
     created is removed again."""
     path = Path(path)
-    new = create and _file_id(path) is None
+    new = create and file_identity(path) is None
     scheme = load_scheme() if new else None
     store = Store(path, create=create, read_only=read_only)
     if store.read_only:
         return store
-    ours = _file_id(path) if new else None
+    ours = file_identity(path) if new else None
     try:
         if not len(store.label_scheme()):
             scheme = scheme or load_scheme()  # an existing file that was never set up
@@ -84,18 +85,10 @@ def _has_labels(store: Store) -> bool:
         return True  # cannot tell: keep the file rather than risk removing someone's work
 
 
-def _file_id(path: Path) -> tuple[int, int] | None:
-    try:
-        info = os.stat(path)
-    except OSError:
-        return None
-    return info.st_dev, info.st_ino
-
-
 def _remove_new_project(path: Path, ours: tuple[int, int]) -> None:
     """Remove the project file ``open_project`` created, with its -wal and -shm; a file someone
     put in its place since (another id) is left alone."""
-    if _file_id(path) != ours:
+    if file_identity(path) != ours:
         return
     try:
         path.unlink()

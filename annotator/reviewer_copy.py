@@ -36,15 +36,6 @@ _CHUNK = 1024 * 1024
 _ATTEMPTS = 3
 
 
-def identity(path: Path) -> tuple[int, int] | None:
-    """(st_dev, st_ino): the same file whatever path (link, relative, ..) names it."""
-    try:
-        st = os.stat(path)
-    except OSError:
-        return None
-    return st.st_dev, st.st_ino
-
-
 def _stat(path: Path, shown: str, *, required: bool) -> os.stat_result | None:
     return regular_file_stat(path, shown, required=required)
 

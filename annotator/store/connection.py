@@ -110,17 +110,19 @@ _live: dict[tuple[int, int], SharedConnection] = {}
 _registry_lock = threading.Lock()
 
 
-def _file_key(path: Path) -> tuple[int, int] | None:
+def file_identity(path: Path) -> tuple[int, int] | None:
+    """(st_dev, st_ino): the same file whatever path (link, relative, ..) names it; None when
+    it cannot be stat-ed. Stat only: opening would touch the process's SQLite locks."""
     try:
         info = os.stat(path)
-    except (FileNotFoundError, NotADirectoryError):
+    except OSError:
         return None
     return info.st_dev, info.st_ino
 
 
 def live_connection(path: str | Path) -> SharedConnection | None:
     """The connection this process holds to the file at ``path``, if any (nothing is opened)."""
-    key = _file_key(Path(path))
+    key = file_identity(Path(path))
     with _registry_lock:
         return _live.get(key) if key is not None else None
 
@@ -134,7 +136,7 @@ def attach(
     opened for reading instead of refused.
     """
     with _registry_lock:
-        key = _file_key(path)
+        key = file_identity(path)
         shared = _live.get(key) if key is not None else None
         if shared is None:
             check_file_kind(path, create=create)  # plain read: only while no connection of ours exists
@@ -182,7 +184,7 @@ def _open(path: Path, *, read_only: bool, prepare: Callable[[SharedConnection], 
         try:
             uri, folder = source()
             conn = _connect(uri)
-            key = _file_key(path)
+            key = file_identity(path)
             if key is None:
                 raise StoreError(f"{path}: the project file disappeared while it was being opened")
             shared = SharedConnection(key, path, conn, mode, folder)
