@@ -227,3 +227,25 @@ def test_unknown_form_is_refused(tmp_path):
     with pytest.raises(InputError, match="label' or 'relation"):
         doccano.write([sample()], tmp_path / "out.jsonl", form="ner")
     assert not (tmp_path / "out.jsonl").exists()
+
+
+@pytest.mark.parametrize("form", ["label", "relation"])
+def test_export_reads_the_same_in_whatever_encoding_doccano_guesses(tmp_path, form):
+    # doccano 1.8.4 decodes a "JSONL(Relation)" upload in the encoding chardet guesses; checked by
+    # hand, a short UTF-8 export came back as Windows-1252 mojibake with its offsets shifted, and
+    # the sample's text as Windows-1254, which fails. An ASCII file decodes the same in all of them.
+    item = sample()  # its text has an emoji ZWJ sequence, a flag, CJK, é and \r\n
+    item.spans.append(Span(0, 5, "ENTITY", "s6"))
+    doccano.write([item], tmp_path / "out.jsonl", form=form)
+    raw = (tmp_path / "out.jsonl").read_bytes()
+    assert raw.isascii()
+    for encoding in ("utf-8", "ascii", "windows-1252", "windows-1254", "iso-8859-1"):
+        [line] = [json.loads(x) for x in raw.decode(encoding).splitlines()]
+        assert line["text"] == item.document.text
+        spans = line["entities"] if form == "relation" else [
+            {"start_offset": a, "end_offset": b, "label": c} for a, b, c in line["label"]]
+        assert {(s["start_offset"], s["end_offset"], s["label"]) for s in spans} == {
+            (s.start, s.end, s.label) for s in item.spans if form == "relation" or s.label != "CLAIM"}
+        assert line["title"] == "Hwang" and line["annotator"] == "alice"
+    [back] = read(tmp_path / "out.jsonl")
+    assert back.document.text == item.document.text

@@ -16,9 +16,12 @@ a relation with a CLAIM span at either end reads back into a claim. Other relati
 source span's ``attrs["relations"]`` and written back out.
 
 ``write(items, path, form=...)`` (``annotator export --doccano-form``) picks the shape for the whole
-file. doccano's importer, with a project's default settings, drops a span that overlaps another
-(every member nested in its CLAIM) and then fails half-way on a relation whose entity it dropped
-(``KeyError`` in ``RelationLabel.create``: ``id_to_span[from_id]``), after storing examples:
+file. doccano's importer (1.8.4, run by hand), without "Allow overlapping spans", drops a span that
+overlaps another (every member nested in its CLAIM) and then fails on a relation whose entity it
+dropped (``KeyError`` in ``RelationLabel.create``: ``id_to_span[from_id]``), after storing the
+examples and the spans it kept, with no relations; its task retries three times, so each example is
+stored four times. Without "Use relation labeling" it offers no "JSONL(Relation)", and "JSONL"
+stores the texts with no spans at all ("Column label not found in the file"):
 
 - ``form="label"``: spans only (``label``: ``[[start, end, label]]``); CLAIM spans and claims are
   left out, with a count in the warnings, so it imports into a "Sequence Labeling" project with the
@@ -29,6 +32,10 @@ file. doccano's importer, with a project's default settings, drops a span that o
   labeling" both on (import as "JSONL(Relation)").
 - no form: the relation form when any document has claims or relations (so a claim is never
   silently lost), else the label form.
+
+The file is ASCII, every other character as a JSON ``\\u`` escape: doccano reads a
+"JSONL(Relation)" upload in the encoding chardet guesses, and a short UTF-8 file is guessed as
+Windows-1252 (``Korea’s`` stored as ``Koreaâ€™s``, every later offset off by two) or fails to decode.
 
 It writes ``annotator`` on each line so reviewer identity survives a round trip (doccano #1015). Claim notes, span ids and span attributes other than relations are not carried.
 
@@ -397,7 +404,10 @@ def write(items: Iterable[AnnotatedDocument], path: str | Path, *, form: str | N
             obj["title"] = doc.title
             obj["annotator"] = item.annotator
             obj["meta"] = doc.meta
-            handle.write(json.dumps(obj, ensure_ascii=False))
+            # ASCII only (non-ASCII as \u escapes): doccano's "JSONL(Relation)" import takes no encoding
+            # and guesses one with chardet, which calls a short UTF-8 file Windows-1252 or -1254 and
+            # stores mojibake with every later offset shifted, or fails; ASCII reads the same in all.
+            handle.write(json.dumps(obj, ensure_ascii=True))
             handle.write("\n")
             report.documents += 1
             report.spans += len(item.spans)
