@@ -67,9 +67,7 @@ class MainWindow(ExternalChangesMixin, FileActionsMixin, ReviewerActionsMixin, M
         self.doc_table.setEditTriggers(
             QAbstractItemView.EditTrigger.EditKeyPressed | QAbstractItemView.EditTrigger.DoubleClicked
         )
-        self.doc_table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        for column in (1, 2, 3, 4):
-            self.doc_table.horizontalHeader().setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        self._size_columns()
         self.view = AnnotationView(self)
         self.view.set_scheme(self.scheme)
         self.panel = ClaimsPanel(self)
@@ -84,6 +82,19 @@ class MainWindow(ExternalChangesMixin, FileActionsMixin, ReviewerActionsMixin, M
         self.splitter.setSizes([300, 640, 400])
         self.setCentralWidget(self.splitter)
         self.resize(1360, 820)
+
+    def _size_columns(self) -> None:
+        """Widths from the font, never from the contents: resizing to contents makes Qt measure
+        up to 1,000 rows (and work out their adjudication) after every change to any row."""
+        header = self.doc_table.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        metrics = self.doc_table.fontMetrics()
+        pad = 4 * self.doc_table.style().pixelMetric(self.doc_table.style().PixelMetric.PM_HeaderMargin) + 8
+        widest = {1: "00000", 2: "00000", 3: "✓", 4: "000 of 000"}
+        for column, sample in widest.items():
+            text = max(sample, str(self.documents.headerData(column, Qt.Orientation.Horizontal)), key=metrics.horizontalAdvance)
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
+            header.resizeSection(column, metrics.horizontalAdvance(text) + pad)
 
     def _build_status_bar(self) -> None:
         self.reviewer_label = QLabel(self)
@@ -143,7 +154,12 @@ class MainWindow(ExternalChangesMixin, FileActionsMixin, ReviewerActionsMixin, M
     # -- documents ---------------------------------------------------------------------------
 
     def reload_documents(self) -> None:
-        self.documents.reset(self.store.document_summaries(self.session.reviewer))
+        # Ids only (from an index); titles and counts are read a page at a time as rows are shown.
+        self._documents_print = self.store.documents_fingerprint()  # before the ids: a change between shows later
+        self.documents.reset_ids(
+            self.store.document_order(),
+            lambda ids: self.store.document_summaries_of(self.session.reviewer, ids),
+        )
         # The adjudication column only where there is something to adjudicate: it takes room.
         self.doc_table.setColumnHidden(4, not self.store.has_multi_reviewer_documents())
 
@@ -331,7 +347,7 @@ class MainWindow(ExternalChangesMixin, FileActionsMixin, ReviewerActionsMixin, M
     # -- reactions ---------------------------------------------------------------------------
 
     def _on_changed(self, doc_id: str, touched) -> None:
-        summary = next(iter(self.store.document_summaries(self.session.reviewer, doc_id)), None)
+        summary = next(iter(self.store.document_summaries_of(self.session.reviewer, [doc_id])), None)
         if summary is not None:
             self.documents.update(summary)
         if doc_id != self.session.doc_id:
