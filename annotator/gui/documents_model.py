@@ -5,24 +5,76 @@ at a time for the rows Qt asks about, so that neither start-up nor an edit costs
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Callable, Sequence
+from typing import Callable, Protocol, Sequence
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, QTimer
 
-from ..store import DocumentSummary
+from ..store import DocumentSummary, Store
 
 COLUMNS = ("Title", "Spans", "Claims", "Done", "Adjudicated")
 REVIEW_COLUMN = 4
 PAGE = 64  # rows read together: a screenful or two
 PENDING_CAP = 256  # adjudication counts waiting to be worked out; older requests were scrolled past
 Index = QModelIndex | QPersistentModelIndex
-Fetch = Callable[[Sequence[str]], list[DocumentSummary]]
+
+
+class DocumentSource(Protocol):
+    """Where the rows come from, in list order."""
+
+    def count(self) -> int: ...
+    def ids(self, offset: int, limit: int) -> list[str]: ...
+    def row_of(self, doc_id: str) -> int | None: ...
+    def summaries(self, ids: Sequence[str]) -> list[DocumentSummary]: ...
+
+
+class StoreSource:
+    """A project's documents for the reviewer ``reviewer()`` names, read from the store on demand."""
+
+    def __init__(self, store: Store, reviewer: Callable[[], str]):
+        self.store = store
+        self.reviewer = reviewer
+        self.fingerprint: tuple | None = None  # which documents there were when counted
+
+    def count(self) -> int:
+        self.fingerprint = self.store.documents_fingerprint()
+        return self.fingerprint[0]
+
+    def ids(self, offset: int, limit: int) -> list[str]:
+        return self.store.document_order(offset, limit)
+
+    def row_of(self, doc_id: str) -> int | None:
+        return self.store.document_row(doc_id)
+
+    def summaries(self, ids: Sequence[str]) -> list[DocumentSummary]:
+        return self.store.document_summaries_of(self.reviewer(), ids)
+
+
+class ListSource:
+    """Summaries given whole (tests, small lists)."""
+
+    def __init__(self, rows: Sequence[DocumentSummary]):
+        self.rows = {r.id: r for r in rows}
+        self.order = [r.id for r in rows]
+        self.rows_of = {doc_id: n for n, doc_id in enumerate(self.order)}
+
+    def count(self) -> int:
+        return len(self.order)
+
+    def ids(self, offset: int, limit: int) -> list[str]:
+        return self.order[offset:offset + limit]
+
+    def row_of(self, doc_id: str) -> int | None:
+        return self.rows_of.get(doc_id)
+
+    def summaries(self, ids: Sequence[str]) -> list[DocumentSummary]:
+        return [self.rows[i] for i in ids if i in self.rows]
 
 
 class DocumentsModel(QAbstractTableModel):
-    """Rows are document ids; summaries are fetched by page on first use and kept until
-    ``refresh``. The adjudication column is worked out only for rows Qt shows, one document per
-    turn of the event loop, so that a screenful of ten-reviewer documents never blocks."""
+    """Rows are documents in list order; their ids, titles and counts are read a page at a time
+    on first use and kept until ``refresh`` or a reset. The adjudication column is worked out
+    only for rows Qt shows, one document per turn of the event loop, so that a screenful of
+    ten-reviewer documents never blocks the window."""
 
     def __init__(
         self,
@@ -32,9 +84,10 @@ class DocumentsModel(QAbstractTableModel):
     ):
         super().__init__(parent)
         self._rename = rename  # (doc_id, title) -> stored?
-        self._ids: list[str] = []
-        self._row_of: dict[str, int] = {}
-        self._fetch: Fetch | None = None
+        self._source: DocumentSource = ListSource([])
+        self._count = 0
+        self._pages: dict[int, list[str]] = {}  # page number -> ids of its rows
+        self._row_of: dict[str, int] = {}  # for the pages read so far
         self._summaries: dict[str, DocumentSummary] = {}
         self._review_progress = review_progress
         self._progress: dict[str, tuple[int, int] | None] = {}
@@ -47,29 +100,26 @@ class DocumentsModel(QAbstractTableModel):
     # -- contents ------------------------------------------------------------------------------
 
     def reset(self, rows: Sequence[DocumentSummary]) -> None:
-        """Show exactly these summaries (nothing is fetched)."""
-        self._reset([r.id for r in rows], None)
-        self._summaries = {r.id: r for r in rows}
+        """Show exactly these summaries."""
+        self.set_source(ListSource(rows))
 
-    def reset_ids(self, ids: Sequence[str], fetch: Fetch) -> None:
-        """Show these documents in this order; ``fetch(ids)`` gives the summaries of a page."""
-        self._reset(list(ids), fetch)
-
-    def _reset(self, ids: list[str], fetch: Fetch | None) -> None:
+    def set_source(self, source: DocumentSource) -> None:
+        """Show the documents of ``source``; nothing but their number is read now."""
         self.beginResetModel()
-        self._progress.clear()
-        self._pending.clear()
-        self._summaries = {}
-        self._ids = ids
-        self._row_of = {doc_id: n for n, doc_id in enumerate(ids)}
-        self._fetch = fetch
+        self._source = source
+        self._count = source.count()
+        self._forget()
         self.endResetModel()
 
-    def ids(self) -> list[str]:
-        return list(self._ids)
+    def _forget(self) -> None:
+        self._pages.clear()
+        self._row_of.clear()
+        self._summaries.clear()
+        self._progress.clear()
+        self._pending.clear()
 
     def update(self, summary: DocumentSummary) -> None:
-        row = self._row_of.get(summary.id)
+        row = self.row_of(summary.id)
         if row is None:
             return
         self._summaries[summary.id] = summary
@@ -79,36 +129,46 @@ class DocumentsModel(QAbstractTableModel):
         self.dataChanged.emit(self.index(row, 0), self.index(row, len(COLUMNS) - 1))
 
     def refresh(self) -> None:
-        """Forget every summary read so far (another program changed the project): rows on
-        screen are read again when Qt repaints them, the others when scrolled to."""
-        if self._fetch is None:
-            return
-        self._summaries.clear()
-        self._progress.clear()
-        self._pending.clear()
-        if self._ids:
-            self.dataChanged.emit(self.index(0, 0), self.index(len(self._ids) - 1, len(COLUMNS) - 1))
+        """Forget every row read so far (another program changed the project, not which
+        documents there are): rows on screen are read again when Qt repaints them, the others
+        when scrolled to."""
+        self._forget()
+        if self._count:
+            self.dataChanged.emit(self.index(0, 0), self.index(self._count - 1, len(COLUMNS) - 1))
+
+    def _page(self, number: int) -> list[str]:
+        ids = self._pages.get(number)
+        if ids is None:
+            ids = self._pages[number] = self._source.ids(number * PAGE, PAGE)
+            self._row_of.update((doc_id, number * PAGE + k) for k, doc_id in enumerate(ids))
+        return ids
 
     def doc_id(self, row: int) -> str | None:
-        return self._ids[row] if 0 <= row < len(self._ids) else None
+        if not 0 <= row < self._count:
+            return None
+        ids = self._page(row // PAGE)
+        return ids[row % PAGE] if row % PAGE < len(ids) else None
 
     def row_of(self, doc_id: str) -> int | None:
-        return self._row_of.get(doc_id)
+        row = self._row_of.get(doc_id)
+        if row is None:
+            row = self._source.row_of(doc_id)
+            if row is None or self.doc_id(row) != doc_id:  # reading a page fills _row_of
+                return None
+        return row
 
     def summary(self, doc_id: str) -> DocumentSummary | None:
-        row = self._row_of.get(doc_id)
+        row = self.row_of(doc_id)
         return None if row is None else self._summary_at(row)
 
-    def cached_summaries(self) -> dict[str, DocumentSummary]:
-        return dict(self._summaries)
-
     def _summary_at(self, row: int) -> DocumentSummary | None:
-        doc_id = self._ids[row]
+        doc_id = self.doc_id(row)
+        if doc_id is None:
+            return None
         summary = self._summaries.get(doc_id)
-        if summary is None and self._fetch is not None:
-            first = row - row % PAGE
-            page = [i for i in self._ids[first:first + PAGE] if i not in self._summaries]
-            for fetched in self._fetch(page):
+        if summary is None:
+            wanted = [i for i in self._page(row // PAGE) if i not in self._summaries]
+            for fetched in self._source.summaries(wanted):
                 self._summaries[fetched.id] = fetched
             summary = self._summaries.get(doc_id)
         return summary
@@ -144,7 +204,7 @@ class DocumentsModel(QAbstractTableModel):
             return
         doc_id = next(reversed(self._pending))  # the newest request: the rows on screen now
         del self._pending[doc_id]
-        row = self._row_of.get(doc_id)
+        row = self._row_of.get(doc_id)  # rows shown were read: their page is known
         if row is not None and doc_id not in self._progress:
             self._progress[doc_id] = self._review_progress(doc_id)
             cell = self.index(row, REVIEW_COLUMN)
@@ -158,23 +218,23 @@ class DocumentsModel(QAbstractTableModel):
     def forget_review_progress(self) -> None:
         self._progress.clear()
         self._pending.clear()
-        if self._ids:
-            self.dataChanged.emit(self.index(0, REVIEW_COLUMN), self.index(len(self._ids) - 1, REVIEW_COLUMN))
+        if self._count:
+            self.dataChanged.emit(self.index(0, REVIEW_COLUMN), self.index(self._count - 1, REVIEW_COLUMN))
 
     # -- Qt's side ---------------------------------------------------------------------------------
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802
-        return 0 if parent.isValid() else len(self._ids)
+        return 0 if parent.isValid() else self._count
 
     def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802
         return 0 if parent.isValid() else len(COLUMNS)
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):
-        if not index.isValid() or not (0 <= index.row() < len(self._ids)):
+        if not index.isValid() or not (0 <= index.row() < self._count):
             return None
         column = index.column()
         if role == Qt.ItemDataRole.UserRole:
-            return self._ids[index.row()]
+            return self.doc_id(index.row())
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return int(Qt.AlignmentFlag.AlignCenter) if column > 0 else None
         if role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.EditRole):

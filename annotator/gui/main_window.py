@@ -25,7 +25,7 @@ from .menus import MenusMixin
 from .project_watcher import ExternalChangesMixin
 from .reviewer_actions import ReviewerActionsMixin
 from .claims_panel import ClaimsPanel
-from .documents_model import DocumentsModel
+from .documents_model import DocumentsModel, StoreSource
 from .session import Session
 from .settings import Settings
 from .text_view import AnnotationView
@@ -154,12 +154,11 @@ class MainWindow(ExternalChangesMixin, FileActionsMixin, ReviewerActionsMixin, M
     # -- documents ---------------------------------------------------------------------------
 
     def reload_documents(self) -> None:
-        # Ids only (from an index); titles and counts are read a page at a time as rows are shown.
-        self._documents_print = self.store.documents_fingerprint()  # before the ids: a change between shows later
-        self.documents.reset_ids(
-            self.store.document_order(),
-            lambda ids: self.store.document_summaries_of(self.session.reviewer, ids),
-        )
+        # Only the number of documents now; ids, titles and counts are read a page at a time
+        # for the rows shown (from an index: no text is read).
+        source = StoreSource(self.store, lambda: self.session.reviewer)
+        self.documents.set_source(source)
+        self._documents_print = source.fingerprint
         # The adjudication column only where there is something to adjudicate: it takes room.
         self.doc_table.setColumnHidden(4, not self.store.has_multi_reviewer_documents())
 

@@ -73,14 +73,11 @@ class ExternalChangesMixin:
         scheme = self.store.label_scheme()
         if scheme.names() != self.scheme.names():
             self._labels_changed()
-        listed = self.store.documents_fingerprint()
-        if listed != self._documents_print:
-            self._documents_print = listed
-            if self.store.document_order() != self.documents.ids():
-                self._reload_current()  # documents came or went: rebuild the list, keep the open one
-                self._remember_layer()
-                self.show_status("Reloaded: another program changed this project")
-                return
+        if self.store.documents_fingerprint() != self._documents_print:
+            self._reload_current()  # documents came or went: rebuild the list, keep the open one
+            self._remember_layer()
+            self.show_status("Reloaded: another program changed this project")
+            return
         # Not every summary is compared (100,000 of them): the rows read so far are forgotten and
         # read again when shown, which for a change elsewhere is a screenful, not the project.
         self.documents.refresh()

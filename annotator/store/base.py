@@ -192,17 +192,27 @@ class StoreBase:
             out.extend(DocumentSummary(i, t, n, s, c, bool(done)) for i, t, n, s, c, done in rows)
         return out
 
-    def document_order(self) -> list[str]:
-        """Every document id in list order, from the ``documents_list`` index alone (no row reads)."""
-        return [r[0] for r in self.db.execute("SELECT id FROM documents ORDER BY position")]
+    def document_order(self, offset: int = 0, limit: int = -1) -> list[str]:
+        """Document ids in list order (``limit`` of them from row ``offset``), from the
+        ``documents_list`` index alone: no row, and so no text, is read."""
+        return [r[0] for r in self.db.execute(
+            "SELECT id FROM documents ORDER BY position LIMIT ? OFFSET ?", (limit, offset)
+        )]
+
+    def document_row(self, doc_id: str) -> int | None:
+        """Where ``doc_id`` stands in list order (0 first), or None; counted in the index."""
+        row = self.db.execute(
+            "SELECT (SELECT count(*) FROM documents WHERE position < d.position) FROM documents d WHERE d.id = ?",
+            (doc_id,),
+        ).fetchone()
+        return None if row is None else row[0]
 
     def documents_fingerprint(self) -> tuple:
         """Which documents there are, cheaply: documents are only ever added (import, merge), and
-        an addition or removal changes the count, the largest rowid or the newest id."""
-        return tuple(self.db.execute(
-            "SELECT count(*), coalesce(max(rowid), 0), (SELECT id FROM documents ORDER BY rowid DESC LIMIT 1),"
-            " coalesce(max(position), 0) FROM documents"
-        ).fetchone())
+        an addition or removal changes the count or the newest row. The count comes first."""
+        count = self.db.execute("SELECT count(*) FROM documents").fetchone()[0]
+        newest = self.db.execute("SELECT rowid, id FROM documents ORDER BY rowid DESC LIMIT 1").fetchone()
+        return (count, *(newest or (0, None)))
 
     def _insert_document(self, doc: Document, position: int | None = None) -> tuple[str, bool]:
         """Insert ``doc`` unless a document with the same text exists; return (stored id, added)."""
