@@ -16,6 +16,14 @@ REVIEW_COLUMN = 4
 PAGE = 64  # rows read together: a screenful or two
 PENDING_CAP = 256  # adjudication counts waiting to be worked out; older requests were scrolled past
 Index = QModelIndex | QPersistentModelIndex
+_DISPLAY, _EDIT, _TOOLTIP, _USER = (int(r) for r in (
+    Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole, Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.UserRole))
+_ALIGNMENT = int(Qt.ItemDataRole.TextAlignmentRole)
+_ANSWERED = frozenset((_DISPLAY, _EDIT, _TOOLTIP, _USER, _ALIGNMENT))
+_CENTER = int(Qt.AlignmentFlag.AlignCenter)
+_NO_FLAGS = Qt.ItemFlag.NoItemFlags
+_FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+_TITLE_FLAGS = _FLAGS | Qt.ItemFlag.ItemIsEditable
 
 
 class DocumentSource(Protocol):
@@ -229,25 +237,28 @@ class DocumentsModel(QAbstractTableModel):
     def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802
         return 0 if parent.isValid() else len(COLUMNS)
 
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):
-        if not index.isValid() or not (0 <= index.row() < self._count):
+    def data(self, index: Index, role: int = _DISPLAY):
+        # Qt asks seven roles of every cell it paints; the four we answer are plain ints here,
+        # since comparing Qt's enums costs more than the rest of the call.
+        if role not in _ANSWERED or not index.isValid():
+            return None
+        row_number = index.row()
+        if not 0 <= row_number < self._count:
             return None
         column = index.column()
-        if role == Qt.ItemDataRole.UserRole:
-            return self.doc_id(index.row())
-        if role == Qt.ItemDataRole.TextAlignmentRole:
-            return int(Qt.AlignmentFlag.AlignCenter) if column > 0 else None
-        if role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.EditRole):
-            return None
-        row = self._summary_at(index.row())
+        if role == _ALIGNMENT:
+            return _CENTER if column > 0 else None
+        if role == _USER:
+            return self.doc_id(row_number)
+        row = self._summary_at(row_number)
         if row is None:
             return None
-        if role == Qt.ItemDataRole.DisplayRole:
+        if role == _DISPLAY:
             if column == REVIEW_COLUMN:
                 progress = self._shown_progress(row.id)
                 return f"{progress[0]} of {progress[1]}" if progress else ""
             return (row.title, row.spans, row.claims, "✓" if row.done else "")[column]
-        if role == Qt.ItemDataRole.ToolTipRole:
+        if role == _TOOLTIP:
             tip = f"{row.title}\n{row.length:,} characters · {row.spans} spans · {row.claims} claims" + (
                 " · done" if row.done else ""
             )
@@ -255,17 +266,14 @@ class DocumentsModel(QAbstractTableModel):
                 decided, total = self.review_progress(row.id)
                 tip += f"\nadjudicated {decided} of {total} disagreement items" + (" · review done" if decided == total else "")
             return tip
-        if role == Qt.ItemDataRole.EditRole and column == 0:
+        if role == _EDIT and column == 0:
             return row.title
         return None
 
     def flags(self, index: Index) -> Qt.ItemFlag:
         if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        flags = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
-        if index.column() == 0 and self._rename is not None:
-            flags |= Qt.ItemFlag.ItemIsEditable
-        return flags
+            return _NO_FLAGS
+        return _TITLE_FLAGS if index.column() == 0 and self._rename is not None else _FLAGS
 
     def setData(self, index: Index, value, role: int = Qt.ItemDataRole.EditRole) -> bool:  # noqa: N802
         if role != Qt.ItemDataRole.EditRole or not index.isValid() or index.column() != 0 or self._rename is None:
