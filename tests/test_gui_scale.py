@@ -325,3 +325,29 @@ def test_an_older_project_file_gets_the_document_list_index(tmp_path):
         assert store.document_order() == [f"d{k:05d}" for k in range(5)]
         assert store.document_order(3, 10) == ["d00003", "d00004"]
         assert store.document_row("d00004") == 4 and store.document_row("nope") is None
+
+
+def test_switching_documents_writes_the_settings_file_once_the_reader_stays(qtbot, templates, tmp_path, monkeypatch):
+    written: list[str] = []
+    original = Settings.set_last_document
+
+    def counting(settings, project, doc_id):
+        written.append(doc_id)
+        original(settings, project, doc_id)
+
+    monkeypatch.setattr(Settings, "set_last_document", counting)
+    window = _open(qtbot, templates, "big", tmp_path)
+    for row in range(1, 6):  # stepping through: no settings write (two fdatasync calls) per step
+        window.step_document(1)
+    assert window.session.doc_id == "d00005"
+    assert written == []
+    qtbot.waitUntil(lambda: written == ["d00005"], timeout=5000)
+    window.step_document(1)
+    window.close()  # closing writes it at once
+    assert written[-1] == "d00006"
+    window.store.close()
+    again = MainWindow(Store(tmp_path / "big.annotator.db"), "alice", Settings())
+    qtbot.addWidget(again)
+    assert again.session.doc_id == "d00006"
+    again.close()
+    again.store.close()

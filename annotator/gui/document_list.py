@@ -9,6 +9,10 @@ from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView
 from ..errors import AnnotatorError
 from .documents_model import DocumentsModel, StoreSource
 
+# Writing the last document opened waits until the reader stays on one this long: QSettings writes
+# its file (two fdatasync calls, 14 ms and more on a busy disk) right after every change.
+REMEMBER_AFTER_MS = 1500
+
 
 class DocumentListMixin:
     """The document list of ``MainWindow``."""
@@ -26,6 +30,10 @@ class DocumentListMixin:
             QAbstractItemView.EditTrigger.EditKeyPressed | QAbstractItemView.EditTrigger.DoubleClicked
         )
         self._size_columns()
+        self._remember_timer = QTimer(self)
+        self._remember_timer.setSingleShot(True)
+        self._remember_timer.setInterval(REMEMBER_AFTER_MS)
+        self._remember_timer.timeout.connect(self._remember_last_document)
 
     def _size_columns(self) -> None:
         """Widths from the font, never from the contents: resizing to contents makes Qt measure
@@ -107,3 +115,7 @@ class DocumentListMixin:
         if summary is not None and not summary.done:
             self.session.set_done(True)
         self.step_document(1)
+
+    def _remember_last_document(self) -> None:
+        if self.session.doc_id:
+            self.settings.set_last_document(self.store.path, self.session.doc_id)

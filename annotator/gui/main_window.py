@@ -108,6 +108,7 @@ class MainWindow(DocumentListMixin, ExternalChangesMixin, FileActionsMixin, Revi
         self.panel.commit_note()
         self.settings.set_geometry("mainWindow", self.saveGeometry())
         self.settings.set_geometry("mainSplitter", self.splitter.saveState())
+        self._remember_timer.stop()
         if self.session.doc_id:
             self.settings.set_last_document(self.store.path, self.session.doc_id)
         self.settings.sync()
@@ -131,7 +132,7 @@ class MainWindow(DocumentListMixin, ExternalChangesMixin, FileActionsMixin, Revi
         self._refresh_panel()
         self._remember_layer()
         self.done_action.setChecked(bool(self.documents.summary(doc_id) and self.documents.summary(doc_id).done))
-        self.settings.set_last_document(self.store.path, doc_id)
+        self._remember_timer.start()  # settings.set_last_document, once the reader stays
         self.setWindowTitle(f"{doc.title} — Annotator — {self.store.path.name}")
         self.view.setFocus()
         self._update_status()
