@@ -2,20 +2,11 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QItemSelectionModel, Qt, QTimer
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QCloseEvent
-from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QHeaderView,
-    QLabel,
-    QMainWindow,
-    QMessageBox,
-    QSplitter,
-    QTableView,
-)
+from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QSplitter
 
 from .. import edits
-from ..errors import AnnotatorError
 from ..model import CLAIM
 from ..offsets import trim_whitespace
 from ..store import Store
@@ -25,13 +16,13 @@ from .menus import MenusMixin
 from .project_watcher import ExternalChangesMixin
 from .reviewer_actions import ReviewerActionsMixin
 from .claims_panel import ClaimsPanel
-from .documents_model import DocumentsModel
+from .document_list import DocumentListMixin
 from .session import Session
 from .settings import Settings
 from .text_view import AnnotationView
 
 
-class MainWindow(ExternalChangesMixin, FileActionsMixin, ReviewerActionsMixin, MenusMixin, QMainWindow):
+class MainWindow(DocumentListMixin, ExternalChangesMixin, FileActionsMixin, ReviewerActionsMixin, MenusMixin, QMainWindow):
     def __init__(self, store: Store, reviewer: str, settings: Settings | None = None):
         super().__init__()
         self.setObjectName("mainWindow")
@@ -56,20 +47,7 @@ class MainWindow(ExternalChangesMixin, FileActionsMixin, ReviewerActionsMixin, M
     # -- construction ------------------------------------------------------------------------
 
     def _build_widgets(self) -> None:
-        self.documents = DocumentsModel(self, review_progress=self._review_progress, rename=self._rename_document)
-        self.doc_table = QTableView(self)
-        self.doc_table.setObjectName("documentList")
-        self.doc_table.setModel(self.documents)
-        self.doc_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.doc_table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.doc_table.verticalHeader().hide()
-        self.doc_table.setWordWrap(False)
-        self.doc_table.setEditTriggers(
-            QAbstractItemView.EditTrigger.EditKeyPressed | QAbstractItemView.EditTrigger.DoubleClicked
-        )
-        self.doc_table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        for column in (1, 2, 3, 4):
-            self.doc_table.horizontalHeader().setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        self._build_document_list()
         self.view = AnnotationView(self)
         self.view.set_scheme(self.scheme)
         self.panel = ClaimsPanel(self)
@@ -130,6 +108,7 @@ class MainWindow(ExternalChangesMixin, FileActionsMixin, ReviewerActionsMixin, M
         self.panel.commit_note()
         self.settings.set_geometry("mainWindow", self.saveGeometry())
         self.settings.set_geometry("mainSplitter", self.splitter.saveState())
+        self._remember_timer.stop()
         if self.session.doc_id:
             self.settings.set_last_document(self.store.path, self.session.doc_id)
         self.settings.sync()
@@ -142,32 +121,6 @@ class MainWindow(ExternalChangesMixin, FileActionsMixin, ReviewerActionsMixin, M
 
     # -- documents ---------------------------------------------------------------------------
 
-    def reload_documents(self) -> None:
-        self.documents.reset(self.store.document_summaries(self.session.reviewer))
-        # The adjudication column only where there is something to adjudicate: it takes room.
-        self.doc_table.setColumnHidden(4, not self.store.has_multi_reviewer_documents())
-
-    def _open_initial_document(self) -> None:
-        last = self.settings.last_document(self.store.path)
-        row = self.documents.row_of(last) if last else None
-        if row is None and self.documents.rowCount() > 0:
-            row = 0
-        if row is not None:
-            self.select_document_row(row)
-        else:
-            self._update_status()
-
-    def select_document_row(self, row: int) -> None:
-        index = self.documents.index(row, 0)
-        self.doc_table.selectionModel().setCurrentIndex(
-            index, QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows
-        )
-
-    def open_document(self, doc_id: str) -> None:
-        row = self.documents.row_of(doc_id)
-        if row is not None:
-            self.select_document_row(row)
-
     def _on_document_row(self, current, _previous) -> None:
         doc_id = self.documents.doc_id(current.row())
         if doc_id is None or doc_id == self.session.doc_id:
@@ -179,7 +132,7 @@ class MainWindow(ExternalChangesMixin, FileActionsMixin, ReviewerActionsMixin, M
         self._refresh_panel()
         self._remember_layer()
         self.done_action.setChecked(bool(self.documents.summary(doc_id) and self.documents.summary(doc_id).done))
-        self.settings.set_last_document(self.store.path, doc_id)
+        self._remember_timer.start()  # settings.set_last_document, once the reader stays
         self.setWindowTitle(f"{doc.title} — Annotator — {self.store.path.name}")
         self.view.setFocus()
         self._update_status()
@@ -189,46 +142,6 @@ class MainWindow(ExternalChangesMixin, FileActionsMixin, ReviewerActionsMixin, M
         if not other or other == self.session.reviewer:
             return []
         return self.store.span_rows(doc_id, other)
-
-    # -- reviewers ---------------------------------------------------------------------------
-
-    def _reload_current(self) -> None:
-        current = self.session.doc_id
-        self.session.doc_id = None  # force a full reload of the view
-        self.reload_documents()
-        if current and self.documents.row_of(current) is not None:
-            self.open_document(current)
-        elif self.documents.rowCount():
-            self.select_document_row(0)
-        self._update_status()
-
-    def _rename_document(self, doc_id: str, title: str) -> bool:
-        try:
-            self.store.set_title(doc_id, title)
-        except AnnotatorError as exc:
-            self.show_error(str(exc))
-            return False
-        if doc_id == self.session.doc_id:
-            self.setWindowTitle(f"{title} — Annotator — {self.store.path.name}")
-            QTimer.singleShot(0, self._update_status)  # after the list row holds the new title
-        return True
-
-    def step_document(self, step: int) -> None:
-        row = self.documents.row_of(self.session.doc_id) if self.session.doc_id else -1
-        target = (row if row is not None else -1) + step
-        if 0 <= target < self.documents.rowCount():
-            self.select_document_row(target)
-
-    def toggle_done(self) -> None:
-        summary = self.documents.summary(self.session.doc_id) if self.session.doc_id else None
-        if summary is not None:
-            self.session.set_done(not summary.done)
-
-    def done_and_next(self) -> None:
-        summary = self.documents.summary(self.session.doc_id) if self.session.doc_id else None
-        if summary is not None and not summary.done:
-            self.session.set_done(True)
-        self.step_document(1)
 
     # -- annotation --------------------------------------------------------------------------
 
@@ -331,7 +244,7 @@ class MainWindow(ExternalChangesMixin, FileActionsMixin, ReviewerActionsMixin, M
     # -- reactions ---------------------------------------------------------------------------
 
     def _on_changed(self, doc_id: str, touched) -> None:
-        summary = next(iter(self.store.document_summaries(self.session.reviewer, doc_id)), None)
+        summary = next(iter(self.store.document_summaries_of(self.session.reviewer, [doc_id])), None)
         if summary is not None:
             self.documents.update(summary)
         if doc_id != self.session.doc_id:

@@ -52,6 +52,7 @@ class ExternalChangesMixin:
         self.watcher = ProjectWatcher(self.store, self)
         self.watcher.changed_elsewhere.connect(self.reload_changed_elsewhere)
         self._layer_print: tuple | None = None
+        self._documents_print: tuple | None = None  # set by reload_documents
 
     def _remember_layer(self) -> None:
         doc_id = self.session.doc_id
@@ -72,17 +73,14 @@ class ExternalChangesMixin:
         scheme = self.store.label_scheme()
         if scheme.names() != self.scheme.names():
             self._labels_changed()
-        summaries = self.store.document_summaries(self.session.reviewer)
-        shown = [self.documents.doc_id(row) for row in range(self.documents.rowCount())]
-        if [s.id for s in summaries] != shown:
+        if self.store.documents_fingerprint() != self._documents_print:
             self._reload_current()  # documents came or went: rebuild the list, keep the open one
             self._remember_layer()
             self.show_status("Reloaded: another program changed this project")
             return
-        for summary in summaries:
-            if summary != self.documents.summary(summary.id):
-                self.documents.update(summary)
-        self.documents.forget_review_progress()
+        # Not every summary is compared (100,000 of them): the rows read so far are forgotten and
+        # read again when shown, which for a change elsewhere is a screenful, not the project.
+        self.documents.refresh()
         doc_id = self.session.doc_id
         if doc_id is None:
             return

@@ -7,7 +7,7 @@ import contextlib
 import json
 import sqlite3
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Iterable, Iterator, Sequence
 
 
 from ..errors import EditError, StoreError
@@ -15,6 +15,13 @@ from ..model import Document, Label, LabelScheme
 from . import connection
 from .results import DocumentSummary, now
 from .schema import SCHEMA_VERSION, migrations, refuse_foreign_or_newer
+
+# One document's title, length and counts for reviewer :a (the caller adds WHERE / ORDER BY).
+_SUMMARY_SQL = """SELECT d.id, d.title, d.length,
+                      (SELECT count(*) FROM spans s WHERE s.doc_id = d.id AND s.annotator = :a),
+                      (SELECT count(*) FROM claims c WHERE c.doc_id = d.id AND c.annotator = :a),
+                      coalesce((SELECT done FROM layers l WHERE l.doc_id = d.id AND l.annotator = :a), 0)
+               FROM documents d"""
 
 
 def _prepare(shared: connection.SharedConnection) -> None:
@@ -167,15 +174,45 @@ class StoreBase:
 
     def document_summaries(self, annotator: str, doc_id: str | None = None) -> list[DocumentSummary]:
         """Counts per document for one reviewer: every document, or just ``doc_id``."""
-        rows = self.db.execute(
-            """SELECT d.id, d.title, d.length,
-                      (SELECT count(*) FROM spans s WHERE s.doc_id = d.id AND s.annotator = :a),
-                      (SELECT count(*) FROM claims c WHERE c.doc_id = d.id AND c.annotator = :a),
-                      coalesce((SELECT done FROM layers l WHERE l.doc_id = d.id AND l.annotator = :a), 0)
-               FROM documents d WHERE :d IS NULL OR d.id = :d ORDER BY d.position""",
-            {"a": annotator, "d": doc_id},
-        ).fetchall()
+        if doc_id is not None:
+            return self.document_summaries_of(annotator, [doc_id])
+        rows = self.db.execute(_SUMMARY_SQL + " ORDER BY d.position", {"a": annotator}).fetchall()
         return [DocumentSummary(i, t, n, s, c, bool(done)) for i, t, n, s, c, done in rows]
+
+    def document_summaries_of(self, annotator: str, doc_ids: Sequence[str]) -> list[DocumentSummary]:
+        """Counts for the documents ``doc_ids`` (found by primary key, so the cost does not grow
+        with the project), in position order; ids not in the project are left out."""
+        out: list[DocumentSummary] = []
+        ids = list(doc_ids)
+        for k in range(0, len(ids), 500):  # well under SQLite's limit on bound parameters
+            chunk = ids[k:k + 500]
+            marks = ", ".join("?" * len(chunk))
+            sql = _SUMMARY_SQL.replace(":a", "?") + f" WHERE d.id IN ({marks}) ORDER BY d.position"
+            rows = self.db.execute(sql, [annotator] * 3 + chunk).fetchall()
+            out.extend(DocumentSummary(i, t, n, s, c, bool(done)) for i, t, n, s, c, done in rows)
+        return out
+
+    def document_order(self, offset: int = 0, limit: int = -1) -> list[str]:
+        """Document ids in list order (``limit`` of them from row ``offset``), from the
+        ``documents_list`` index alone: no row, and so no text, is read."""
+        return [r[0] for r in self.db.execute(
+            "SELECT id FROM documents ORDER BY position LIMIT ? OFFSET ?", (limit, offset)
+        )]
+
+    def document_row(self, doc_id: str) -> int | None:
+        """Where ``doc_id`` stands in list order (0 first), or None; counted in the index."""
+        row = self.db.execute(
+            "SELECT (SELECT count(*) FROM documents WHERE position < d.position) FROM documents d WHERE d.id = ?",
+            (doc_id,),
+        ).fetchone()
+        return None if row is None else row[0]
+
+    def documents_fingerprint(self) -> tuple:
+        """Which documents there are, cheaply: documents are only ever added (import, merge), and
+        an addition or removal changes the count or the newest row. The count comes first."""
+        count = self.db.execute("SELECT count(*) FROM documents").fetchone()[0]
+        newest = self.db.execute("SELECT rowid, id FROM documents ORDER BY rowid DESC LIMIT 1").fetchone()
+        return (count, *(newest or (0, None)))
 
     def _insert_document(self, doc: Document, position: int | None = None) -> tuple[str, bool]:
         """Insert ``doc`` unless a document with the same text exists; return (stored id, added)."""
@@ -229,6 +266,9 @@ class StoreBase:
         return [(d, a, bool(done)) for d, a, done in self.db.execute(sql, params)]
 
     def has_multi_reviewer_documents(self) -> bool:
+        # Fewer than two reviewers in the project (the usual case): no need to scan every layer.
+        if self.db.execute("SELECT count(*) FROM (SELECT 1 FROM annotators WHERE name != 'gold' LIMIT 2)").fetchone()[0] < 2:
+            return False
         return self.db.execute(
             "SELECT 1 FROM layers WHERE annotator != 'gold' GROUP BY doc_id HAVING count(*) >= 2 LIMIT 1"
         ).fetchone() is not None
