@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from annotator import project
 from annotator.agreement import compute_agreement, report_to_json
 from annotator.gui import agreement_window as aw
+from annotator.gui import agreement_worker
 from annotator.gui.agreement_window import AgreementWindow, DocumentScoresModel, score_color
 from annotator.model import AnnotatedDocument, Document, Span
 from annotator.project import agreement_inputs, import_files, open_project
@@ -321,7 +322,7 @@ def test_destroying_the_window_while_computing_is_safe(qtbot, bratiaa_path):
     del window
     gc.collect()  # the window is gone, its thread is not: the reaper holds it
     assert threads[0].is_cancelled()
-    qtbot.waitUntil(lambda: not aw._reaper._threads, timeout=20000)
+    qtbot.waitUntil(lambda: not agreement_worker._reaper._threads, timeout=20000)
     assert all(t.isFinished() for t in threads)
 
 
