@@ -10,7 +10,6 @@ its triggers, views or generated columns execute, and every value is type-checke
 
 from __future__ import annotations
 
-import hashlib
 import re
 import sqlite3
 from collections import defaultdict
@@ -215,37 +214,51 @@ class _Reader:
             title = check.text(title, where, "its title", check.SHORT_TEXT_CAP)
             source = check.text(source, where, "its source", check.SHORT_TEXT_CAP)
             self.spend(text, title, source, meta)
-            sha = hashlib.sha256(text.encode("utf-8")).hexdigest()
+            doc = Document(id=doc_id, title=title.strip() or doc_id, text=text, source=source,
+                           meta=check.json_object(meta, where, "its meta"))
+            sha = doc.sha256  # kept on the document: the merge matches it by this
             if sha in texts:
                 raise StoreError(f"{where} has the same text as document {texts[sha]!r} (the file is damaged)")
             texts[sha] = doc_id
-            documents[doc_id] = Document(id=doc_id, title=title.strip() or doc_id, text=text, source=source,
-                                         meta=check.json_object(meta, where, "its meta"))
+            documents[doc_id] = doc
         return documents
 
     def spans(self, documents: dict[str, Document]) -> tuple[dict[tuple, list[Span]], dict[str, tuple]]:
         spans: dict[tuple, list[Span]] = defaultdict(list)
         layer_of: dict[str, tuple] = {}
+        lengths = {doc_id: len(doc.text) for doc_id, doc in documents.items()}
+        # Reviewer names and labels repeat on every row: each distinct value is checked once.
+        names_ok: set[str] = set()
         for span_id, doc_id, annotator, start, end, label, attrs in self.rows(
             "spans", ("id", "doc_id", "annotator", "start", "end", "label", "attrs"), "ORDER BY id"
         ):
-            span_id = check.integer(span_id, f"{self.shown}: a span", "its id")
-            where = f"{self.shown}: span {span_id}"
-            doc = documents.get(doc_id) if isinstance(doc_id, str) else None
-            if doc is None:
-                raise StoreError(f"{where} points to a missing document {check.show(doc_id)}")
-            where += f" in document {doc_id!r}"
-            annotator = check.name(annotator, where, "its reviewer name")
-            label = check.name(label, where, "its label")
-            problem = check_span(len(doc.text), start, end, label)
-            if problem:
-                raise StoreError(f"{where}: {problem}")
-            if str(span_id) in layer_of:
-                raise StoreError(f"{where} appears twice (the file is damaged)")
-            self.spend(attrs)
-            layer_of[str(span_id)] = (doc_id, annotator)
-            spans[(doc_id, annotator)].append(
-                Span(start, end, label, id=str(span_id), attrs=check.json_object(attrs, where, "its attrs")))
+            if type(span_id) is not int:
+                check.integer(span_id, f"{self.shown}: a span", "its id")
+            length = lengths.get(doc_id) if isinstance(doc_id, str) else None
+            if length is None:
+                raise StoreError(f"{self.shown}: span {span_id} points to a missing document {check.show(doc_id)}")
+            if annotator not in names_ok or label not in names_ok:
+                where = f"{self.shown}: span {span_id} in document {doc_id!r}"
+                names_ok.add(check.name(annotator, where, "its reviewer name"))
+                names_ok.add(check.name(label, where, "its label"))
+            if not (type(start) is int and type(end) is int and 0 <= start < end <= length):
+                problem = check_span(length, start, end, label)
+                if problem:
+                    raise StoreError(f"{self.shown}: span {span_id} in document {doc_id!r}: {problem}")
+            key = str(span_id)
+            if key in layer_of:
+                raise StoreError(f"{self.shown}: span {span_id} in document {doc_id!r} appears twice (the file is damaged)")
+            if attrs == "{}":
+                self.characters += 2
+                parsed: dict = {}
+            else:
+                self.spend(attrs)
+                parsed = check.json_object(attrs, f"{self.shown}: span {span_id} in document {doc_id!r}", "its attrs")
+            layer = (doc_id, annotator)
+            layer_of[key] = layer
+            spans[layer].append(Span(start, end, label, id=key, attrs=parsed))
+        if self.characters > check.TEXT_TOTAL_CAP:
+            self.spend()
         return spans, layer_of
 
     def claims(self, documents: dict[str, Document], spans: dict, layer_of: dict[str, tuple]) -> dict[tuple, list[Claim]]:
