@@ -21,6 +21,7 @@ Offsets are code points, end-exclusive, as everywhere in the program (annotator.
 
 from __future__ import annotations
 
+from .inputs import agreement_inputs
 from .layers import _intervals_by_label, _Layer, _layer, _units_by_label
 from .measures import (
     Interval, compare_units, count_overlap_matches, f1_score, kappa_from_coverage, krippendorff_alpha_nominal, mean,
@@ -33,7 +34,7 @@ from .report import (
 from .unitizing import UnitizingAlpha, krippendorff_alpha_unitizing
 
 __all__ = [
-    "AgreementCancelled", "AgreementReport", "DocumentScores", "LabelScores", "LabelSummary", "PairScores",
+    "agreement_inputs", "AgreementCancelled", "AgreementReport", "DocumentScores", "LabelScores", "LabelSummary", "PairScores",
     "UnitizingAlpha", "Interval", "compare_units", "compute_agreement", "count_overlap_matches", "f1_score",
     "format_table", "kappa_from_coverage", "krippendorff_alpha_nominal", "krippendorff_alpha_unitizing", "mean",
     "population_sd", "report_to_json", "_Layer", "_layer", "_intervals_by_label", "_units_by_label",

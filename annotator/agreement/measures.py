@@ -155,22 +155,34 @@ def compare_units(a: Sequence[Interval], b: Sequence[Interval]) -> tuple[int, in
     (b1 - b2)^2 + (e1 - e2)^2, and for a unit the other reviewer left entirely in a gap (that is,
     it overlaps none of the other's units) its length squared.
     """
-    both = 0
-    disagreement = 0
-    a_hit = [False] * len(a)
-    b_hit = [False] * len(b)
+    # One walk; a unit's square is added when the walk leaves it unhit (no per-unit flags list).
+    both = disagreement = 0
+    n_a, n_b = len(a), len(b)
     i = j = 0
-    while i < len(a) and j < len(b):
+    a_hit = b_hit = False
+    while i < n_a and j < n_b:
         a_start, a_end = a[i]
         b_start, b_end = b[j]
         if a_start < b_end and b_start < a_end:
-            both += min(a_end, b_end) - max(a_start, b_start)
+            both += (a_end if a_end < b_end else b_end) - (a_start if a_start > b_start else b_start)
             disagreement += (a_start - b_start) ** 2 + (a_end - b_end) ** 2
-            a_hit[i] = b_hit[j] = True
+            a_hit = b_hit = True
         if a_end <= b_end:
+            if not a_hit:
+                disagreement += (a_end - a_start) ** 2
             i += 1
+            a_hit = False
         else:
+            if not b_hit:
+                disagreement += (b_end - b_start) ** 2
             j += 1
-    disagreement += sum((e - s) ** 2 for (s, e), hit in zip(a, a_hit) if not hit)
-    disagreement += sum((e - s) ** 2 for (s, e), hit in zip(b, b_hit) if not hit)
+            b_hit = False
+    if i < n_a:
+        if a_hit:
+            i += 1
+        disagreement += sum((e - s) ** 2 for s, e in a[i:])
+    if j < n_b:
+        if b_hit:
+            j += 1
+        disagreement += sum((e - s) ** 2 for s, e in b[j:])
     return both, disagreement

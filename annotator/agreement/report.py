@@ -165,16 +165,19 @@ def _add_document(
     ``observed``; return each such pair's (exact matches, overlap matches, |A| + |B|)."""
     scores = []
     for (a, b), totals in pair_totals.items():
-        if a not in prepared or b not in prepared:
+        layer_a, layer_b = prepared.get(a), prepared.get(b)
+        if layer_a is None or layer_b is None:
             continue
-        layer_a, layer_b = prepared[a], prepared[b]
         totals.documents += 1
         totals.characters += length
+        per_label = totals.per_label
         exact = overlap = size = 0
         for label in layer_a.spans.keys() | layer_b.spans.keys():
             tallies, disagreement = _tally(layer_a, layer_b, label)
-            totals.add(label, tallies)
-            observed[label] += disagreement
+            summed = per_label.get(label)
+            per_label[label] = tallies if summed is None else [x + y for x, y in zip(summed, tallies)]
+            if disagreement:
+                observed[label] += disagreement
             exact += tallies[_EXACT]
             overlap += tallies[_OVERLAP]
             size += tallies[_SIZE_A] + tallies[_SIZE_B]

@@ -61,13 +61,19 @@ class _Unitizing:
                 for label in a.keys() | b.keys():
                     observed[label] += compare_units(a.get(label, ()), b.get(label, ()))[1]
         for label, disagreement in observed.items():
-            self.categories.setdefault(label, _UnitizingCategory()).observed += disagreement
+            self._category(label).observed += disagreement
         for rater, by_label in enumerate(units):
             for label, intervals in by_label.items():
-                category = self.categories.setdefault(label, _UnitizingCategory())
-                self._add_units(category, rater, self.length, intervals)
+                self._add_units(self._category(label), rater, self.length, intervals)
         self.length += length
         self.documents += 1
+
+    def _category(self, label: str) -> _UnitizingCategory:
+        # Not setdefault: that would build a category (a Counter, a list, a dict) on every call.
+        category = self.categories.get(label)
+        if category is None:
+            category = self.categories[label] = _UnitizingCategory()
+        return category
 
     @staticmethod
     def _add_units(category: _UnitizingCategory, rater: int, offset: int, units) -> None:

@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QPushButton, QSplitter, QTableView, QTableWidget, QVBoxLayout, QWidget,
 )
 
-from .. import project  # noqa: F401  (tests replace project.agreement_inputs through this module)
 from ..agreement import AgreementReport, report_to_json
 from ..atomic import atomic_write
 from ..errors import AnnotatorError

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QObject, QThread, Signal, Slot
 
-from .. import project
+from .. import agreement
 from ..agreement import AgreementCancelled, compute_agreement
 from ..errors import AnnotatorError
 from ..model import GOLD
@@ -98,7 +98,7 @@ class _AgreementThread(QThread):
 
         try:
             with Store(self.store_path, create=False) as store:
-                layers, lengths = project.agreement_inputs(store, self.request.doc_ids)
+                layers, lengths = agreement.agreement_inputs(store, self.request.doc_ids)
             self.progressed.emit(run, 0, len(layers))
             report = compute_agreement(
                 layers,
