@@ -32,7 +32,8 @@ from __future__ import annotations
 from ..model import GOLD
 from .decisions import AcceptAgreed, AcceptVersion, BuildClaim, EditGold, Reject, item_gold
 from .gold import Provenance, claim_provenance, gold_export_items, span_provenance
-from .items import compute_items, needs_auto_accept, review_items, review_progress
+from .items import compute_items, needs_auto_accept, review_items
+from .progress import review_progress, review_progress_many
 from .state import (
     ACCEPTED, ADJUDICATED, AGREED, DECIDED_STATES, DISAGREEMENT, EDITED, INCOMPLETE, REJECTED, UNANIMOUS, DocState,
     RClaim, ReviewItem, RSpan, key_extent, load_state,
@@ -42,7 +43,8 @@ from .swap import GoldClaimRow, GoldSpanRow, GoldSwap, ItemRow
 
 __all__ = [
     "ReviewItem", "RSpan", "RClaim", "DocState", "Provenance", "GoldSwap", "AcceptVersion", "Reject", "EditGold",
-    "BuildClaim", "AcceptAgreed", "review_items", "review_progress", "needs_auto_accept", "gold_export_items",
+    "BuildClaim", "AcceptAgreed", "review_items", "review_progress", "review_progress_many", "needs_auto_accept",
+    "gold_export_items",
     "span_provenance", "claim_provenance", "item_gold", "load_state", "compute_items", "key_extent",
     "AGREED", "DISAGREEMENT", "INCOMPLETE", "ACCEPTED", "REJECTED", "UNANIMOUS", "ADJUDICATED", "EDITED", "GOLD",
     "DECIDED_STATES", "GoldSpanRow", "GoldClaimRow", "ItemRow",

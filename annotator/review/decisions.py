@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass, replace
 from typing import Iterable
 
@@ -50,6 +51,28 @@ def item_gold(gold: list[RSpan], item: ReviewItem) -> list[RSpan]:
     return out
 
 
+class _TupIndex(dict):
+    """Gold span references by (start, end, label), that also knows the tuples at each (start,
+    end): rebuilding that per claim made accepting a document's agreed claims quadratic."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.places: dict[tuple[int, int], set[Tup]] = defaultdict(set)
+
+    def __setitem__(self, tup: Tup, ref: int) -> None:
+        super().__setitem__(tup, ref)
+        self.places[tup[:2]].add(tup)
+
+    def __delitem__(self, tup: Tup) -> None:
+        super().__delitem__(tup)
+        self.places[tup[:2]].discard(tup)
+
+    def setdefault(self, tup: Tup, ref: int) -> int:
+        if tup not in self:
+            self[tup] = ref
+        return self[tup]
+
+
 class _Plan:
     """Collects the rows of one GoldSwap, reusing gold spans that already have the wanted tuple."""
 
@@ -57,7 +80,7 @@ class _Plan:
         self.state = state
         self.lead = lead
         self.stamp = now()
-        self.by_tup: dict[Tup, int] = {}
+        self.by_tup = _TupIndex()
         for g in state.gold:
             self.by_tup.setdefault(g.tup, g.id)
         self.add_spans: list[GoldSpanRow] = []
@@ -116,29 +139,27 @@ class _Plan:
                 out.append(claim_id)
         return out
 
-    def member(self, tup: Tup, key: str, places: dict[tuple[int, int], list[Tup]]) -> int:
+    def member(self, tup: Tup, key: str, places: dict[tuple[int, int], set[Tup]], cutoff: int) -> int:
         """A gold span for a claim member. Where gold already has a span at the same offsets under
         another label, the label was decided on the span's own item: use that span rather than
-        bring the rejected label back."""
+        bring the rejected label back. Spans this claim's own members added (references below
+        ``cutoff``) do not count: gold had them neither before nor by a decision."""
         if tup not in self.by_tup:
-            same_place = [self.by_tup[t] for t in places.get(tup[:2], ()) if t in self.by_tup]
+            same_place = [ref for t in places.get(tup[:2], ()) if (ref := self.by_tup.get(t)) is not None and ref >= cutoff]
             if len(same_place) == 1:
                 return same_place[0]
         return self.span(tup, key, refresh=False)
 
-    def _at_place(self) -> dict[tuple[int, int], list[Tup]]:
-        places: dict[tuple[int, int], list[Tup]] = {}
-        for tup in self.by_tup:
-            places.setdefault(tup[:2], []).append(tup)
-        return places
+    def _at_place(self) -> dict[tuple[int, int], set[Tup]]:
+        return self.by_tup.places
 
     def claim(
         self, statement: Tup, members: Iterable[Tup], sources: Iterable[str], decision: str, key: str,
         item: ReviewItem | None = None,
     ) -> None:
         span_ref = self.span(statement, key, refresh=False)
-        places = self._at_place()
-        member_refs = tuple(dict.fromkeys(self.member(m, key, places) for m in members if m != statement))
+        places, cutoff = self._at_place(), -len(self.add_spans)
+        member_refs = tuple(dict.fromkeys(self.member(m, key, places, cutoff) for m in members if m != statement))
         if item is not None:
             # Members may have been mapped to gold spans decided on their own items: the sources
             # are the reviewers whose claim has exactly the shape that goes to gold.

@@ -180,12 +180,6 @@ def review_items(store: Store, doc_id: str) -> list[ReviewItem]:
     return compute_items(load_state(store, doc_id))
 
 
-def review_progress(store: Store, doc_id: str) -> tuple[int, int]:
-    """(decided, total) items of the document: "adjudicated k of n items"; done when k == n."""
-    items = review_items(store, doc_id)
-    return sum(not item.is_open for item in items), len(items)
-
-
 def needs_auto_accept(store: Store, doc_id: str) -> bool:
     """True until the document was first opened for review (its gold layer exists from then on)."""
     return not store.db.execute(
