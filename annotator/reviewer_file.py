@@ -175,18 +175,21 @@ class _Reader:
         claims = self.claims(documents, spans, span_layer)
         items = []
         seen = set()
+        names_ok: set[str] = set()  # each distinct reviewer name is checked once
         for doc_id, annotator, done in self.rows("layers", ("doc_id", "annotator", "done"), "ORDER BY doc_id, annotator"):
-            where = f"{self.shown}: a layer of document {check.show(doc_id)}"
             if not isinstance(doc_id, str) or doc_id not in documents:
-                raise StoreError(f"{where} names a missing document")
-            annotator = check.name(annotator, where, "its reviewer name")
-            where = f"{self.shown}: layer {annotator!r} of document {doc_id!r}"
-            if (doc_id, annotator) in seen:
-                raise StoreError(f"{where} appears twice (the file is damaged)")
-            seen.add((doc_id, annotator))
+                raise StoreError(f"{self.shown}: a layer of document {check.show(doc_id)} names a missing document")
+            if annotator not in names_ok:
+                names_ok.add(check.name(annotator, f"{self.shown}: a layer of document {check.show(doc_id)}",
+                                        "its reviewer name"))
             key = (doc_id, annotator)
+            if key in seen:
+                raise StoreError(f"{self.shown}: layer {annotator!r} of document {doc_id!r} appears twice (the file is damaged)")
+            seen.add(key)
+            if type(done) is not int or done not in (0, 1):
+                check.done_flag(done, f"{self.shown}: layer {annotator!r} of document {doc_id!r}")
             items.append(AnnotatedDocument(documents[doc_id], annotator, spans.pop(key, []), claims.pop(key, []),
-                                           check.done_flag(done, where)))
+                                           bool(done)))
         for key, stray in [*spans.items(), *claims.items()]:
             if stray:
                 what = "span" if isinstance(stray[0], Span) else "claim"
@@ -264,33 +267,48 @@ class _Reader:
     def claims(self, documents: dict[str, Document], spans: dict, layer_of: dict[str, tuple]) -> dict[tuple, list[Claim]]:
         members: dict[int, list[str]] = defaultdict(list)
         for claim_id, span_id in self.rows("claim_members", ("claim_id", "span_id")):
-            claim_id = check.integer(claim_id, f"{self.shown}: a claim member", "its claim id")
-            span_id = check.integer(span_id, f"{self.shown}: a member of claim {claim_id}", "its span id")
-            if str(span_id) not in members[claim_id]:
-                members[claim_id].append(str(span_id))
+            if type(claim_id) is not int:
+                check.integer(claim_id, f"{self.shown}: a claim member", "its claim id")
+            if type(span_id) is not int:
+                check.integer(span_id, f"{self.shown}: a member of claim {claim_id}", "its span id")
+            listed = members[claim_id]
+            if str(span_id) not in listed:
+                listed.append(str(span_id))
         claims: dict[tuple, list[Claim]] = defaultdict(list)
         seen: set[int] = set()
+        names_ok: set[str] = set()  # each distinct reviewer name is checked once
+        no_members: list[str] = []
         for claim_id, doc_id, annotator, span_id, note in self.rows(
             "claims", ("id", "doc_id", "annotator", "span_id", "note"), "ORDER BY id"
         ):
-            claim_id = check.integer(claim_id, f"{self.shown}: a claim", "its id")
-            where = f"{self.shown}: claim {claim_id}"
+            if type(claim_id) is not int:
+                check.integer(claim_id, f"{self.shown}: a claim", "its id")
             if not isinstance(doc_id, str) or doc_id not in documents:
-                raise StoreError(f"{where} points to a missing document {check.show(doc_id)}")
-            where += f" in document {doc_id!r}"
+                raise StoreError(f"{self.shown}: claim {claim_id} points to a missing document {check.show(doc_id)}")
             if claim_id in seen:
-                raise StoreError(f"{where} appears twice (the file is damaged)")
+                raise StoreError(f"{self.shown}: claim {claim_id} in document {doc_id!r} appears twice (the file is damaged)")
             seen.add(claim_id)
-            annotator = check.name(annotator, where, "its reviewer name")
-            note = check.text(note, where, "its note", check.NOTE_CAP)
-            self.spend(note)
-            statement = None if span_id is None else str(check.integer(span_id, where, "its statement span"))
+            if annotator not in names_ok or not (note == "" or type(note) is str and len(note) <= check.NOTE_CAP):
+                where = f"{self.shown}: claim {claim_id} in document {doc_id!r}"
+                names_ok.add(check.name(annotator, where, "its reviewer name"))
+                note = check.text(note, where, "its note", check.NOTE_CAP)
+            elif note:
+                check.text(note, f"{self.shown}: claim {claim_id} in document {doc_id!r}", "its note", check.NOTE_CAP)
+            if note:
+                self.spend(note)
+            if span_id is None:
+                statement = None
+            else:
+                if type(span_id) is not int:
+                    check.integer(span_id, f"{self.shown}: claim {claim_id} in document {doc_id!r}", "its statement span")
+                statement = str(span_id)
             layer = (doc_id, annotator)
-            if any(layer_of.get(s) != layer for s in [statement, *members[claim_id]] if s is not None):
-                raise StoreError(f"{where} refers to spans of another layer")
-            if statement is not None and statement in members[claim_id]:
-                raise StoreError(f"{where}: its statement is also one of its members")
-            claims[layer].append(Claim(span=statement, members=tuple(members[claim_id]), note=note, id=str(claim_id)))
+            own = members.get(claim_id, no_members)
+            if (statement is not None and layer_of.get(statement) != layer) or any(layer_of.get(s) != layer for s in own):
+                raise StoreError(f"{self.shown}: claim {claim_id} in document {doc_id!r} refers to spans of another layer")
+            if statement is not None and statement in own:
+                raise StoreError(f"{self.shown}: claim {claim_id} in document {doc_id!r}: its statement is also one of its members")
+            claims[layer].append(Claim(span=statement, members=tuple(own), note=note, id=str(claim_id)))
         return claims
 
 

@@ -123,11 +123,13 @@ def _child(code: str, *args: str) -> tuple[float, float]:
         raise SystemExit(done.stderr)
     if done.stderr.strip():
         print(done.stderr, file=sys.stderr)
-    seconds, rss = done.stdout.strip().splitlines()[-1].split()
+    seconds, rss, cpu = done.stdout.strip().splitlines()[-1].split()
+    _child.cpu = float(cpu)  # CPU seconds of the timed part: steadier than wall time on a busy machine
     return float(seconds), float(rss) / 1024
 
 
-_RSS = "\nimport resource as _r; print(_e, _r.getrusage(_r.RUSAGE_SELF).ru_maxrss)\n"
+_RSS = ("\nimport resource as _r; _u = _r.getrusage(_r.RUSAGE_SELF)"
+        "\nprint(_e, _u.ru_maxrss, _c1 - _c0 if '_c1' in dir() else -1)\n")
 
 
 MERGE = """
@@ -135,9 +137,11 @@ import sys, time, resource
 from annotator.project import open_project
 from annotator.merge import merge_files
 with open_project(sys.argv[1]) as store:
+    _c0 = time.process_time()
     t = time.perf_counter()
     merge_files(store, sys.argv[2:])
     _e = time.perf_counter() - t
+    _c1 = time.process_time()
 """
 
 MERGE_PROFILE = """
@@ -155,6 +159,7 @@ with open_project(sys.argv[1]) as store:
 
 BARE_MERGE = """
 import sys, time, sqlite3, json
+_c0 = time.process_time()
 t = time.perf_counter()
 out = sqlite3.connect(sys.argv[1], isolation_level=None)
 out.execute("PRAGMA journal_mode=WAL")
@@ -170,6 +175,7 @@ for path in sys.argv[2:]:
     src.close()
 out.execute("COMMIT")
 _e = time.perf_counter() - t
+_c1 = time.process_time()
 """
 
 AGREEMENT = """
@@ -237,14 +243,16 @@ def main() -> int:
             if step == "merge_fresh":
                 lead.unlink(missing_ok=True)
             figures[step + "_s"], figures[step + "_rss_mb"] = _child(code, str(lead), *files)
+            figures[step + "_cpu_s"] = _child.cpu
         bare = work / "bare.db"
         times = []
         for _ in range(args.repeat):
             bare.unlink(missing_ok=True)
             Path(str(bare) + "-wal").unlink(missing_ok=True)
             seconds, rss = _child(BARE_MERGE, str(bare), *v1)
-            times.append(seconds)
-        figures["merge_baseline_s"], figures["merge_baseline_rss_mb"] = median(times), rss
+            times.append((seconds, _child.cpu))
+        figures["merge_baseline_s"], figures["merge_baseline_rss_mb"] = median(t for t, _ in times), rss
+        figures["merge_baseline_cpu_s"] = median(c for _, c in times)
 
     if "agreement" in only:
         agreement_db = cache / f"agreement-{args.agreement_docs}x3.annotator.db"
