@@ -153,6 +153,7 @@ class MergeMixin:
             stored = {a: _Stored(self, a, doc_ids) for a, doc_ids in by_annotator.items()}
             reason = f"replaced by merge of {source}".strip()
             writer = _Writer(self, labels)
+            archive: list[tuple[str, AnnotatedDocument, _Stored]] = []
             seen: set[tuple[str, str]] = set()
             for doc_id, item in placed:
                 key = (doc_id, item.annotator)
@@ -164,9 +165,11 @@ class MergeMixin:
                     if have.key(doc_id) == layer_key(item):
                         result.unchanged.append(key)
                         continue
-                    self._archive_layer(have.layer(self._same_document(doc_id, item.document), item.annotator),
-                                        doc_id, reason)
                     result.replaced.append(key)
+                    if item.annotator == GOLD:  # its rows are rewritten right away, below
+                        self._archive_layers([(doc_id, item, have)], reason)
+                    else:
+                        archive.append((doc_id, item, have))
                 else:
                     result.added.append(key)
                 if item.annotator == GOLD:  # gold provenance rows: the general path
@@ -175,26 +178,39 @@ class MergeMixin:
                                     (int(item.done), *key))
                 else:
                     writer.add(doc_id, item)
+            self._archive_layers(archive, reason)  # before the new rows go in
             writer.flush()
         return result
 
-    def _same_document(self, doc_id: str, incoming: Document) -> Document:
-        """The project's document ``doc_id``, whose text is ``incoming``'s (they were matched by
-        its SHA-256): only the fields that may differ are read, not the text again."""
-        row = self.db.execute("SELECT title, source, meta FROM documents WHERE id = ?", (doc_id,)).fetchone()
-        if row is None:  # pragma: no cover - the document was matched or added in this transaction
-            return self.document(doc_id)
-        return Document(id=doc_id, title=row[0], text=incoming.text, source=row[1], meta=json.loads(row[2]))
-
-    def _archive_layer(self, current: AnnotatedDocument, doc_id: str, reason: str) -> None:
+    def _archive_layers(self, layers: list[tuple[str, AnnotatedDocument, _Stored]], reason: str) -> None:
+        """Keep each stored layer in ``layer_history`` as an export would write it, then delete its
+        rows: a handful of statements for all of them."""
         from ..formats.jsonl import encode, to_object
 
-        self.db.execute(
-            "INSERT INTO layer_history (doc_id, annotator, replaced_at, reason, layer) VALUES (?, ?, ?, ?, ?)",
-            (doc_id, current.annotator, now(), reason, encode(to_object(current)).decode("utf-8")),
-        )
-        self.db.execute("DELETE FROM claims WHERE doc_id = ? AND annotator = ?", (doc_id, current.annotator))
-        self.db.execute("DELETE FROM spans WHERE doc_id = ? AND annotator = ?", (doc_id, current.annotator))
+        if not layers:
+            return
+        # Only the fields that may differ from the incoming document (matched by its text's SHA-256).
+        fields = {
+            doc_id: (title, source, meta) for doc_id, title, source, meta in self.db.execute(
+                "SELECT id, title, source, meta FROM documents WHERE id IN (SELECT value FROM json_each(?))",
+                (json.dumps(sorted({doc_id for doc_id, _item, _have in layers})),),
+            )
+        }
+        stamp = now()
+        history, keys = [], []
+        for doc_id, item, have in layers:
+            title, source, meta = fields[doc_id]
+            document = Document(id=doc_id, title=title, text=item.document.text, source=source, meta=json.loads(meta))
+            current = have.layer(document, item.annotator)
+            history.append((doc_id, item.annotator, stamp, reason, encode(to_object(current)).decode("utf-8")))
+            keys.append((doc_id, item.annotator))
+        conn = self.db.conn
+        with self.lock:
+            conn.executemany(
+                "INSERT INTO layer_history (doc_id, annotator, replaced_at, reason, layer) VALUES (?, ?, ?, ?, ?)", history
+            )
+            conn.executemany("DELETE FROM claims WHERE doc_id = ? AND annotator = ?", keys)
+            conn.executemany("DELETE FROM spans WHERE doc_id = ? AND annotator = ?", keys)
 
 
 class _Writer:
