@@ -129,3 +129,25 @@ def test_the_work_of_a_merge_grows_linearly_with_the_documents(tmp_path):
         # four times the documents: about four times the work (quadratic would be sixteen)
         assert statements < 5.5, (step, small, large)
         assert steps < 6, (step, small, large)
+
+
+def test_a_project_from_before_the_claims_span_index_opens_and_gets_it(tmp_path):
+    import sqlite3
+
+    from annotator.store import SCHEMA_VERSION, Store
+
+    path = tmp_path / "old.annotator.db"
+    open_project(path, seed=True).close()
+    conn = sqlite3.connect(path)  # as the previous version left it: no index, schema 5
+    conn.execute("DROP INDEX claims_span")
+    conn.execute("DELETE FROM _sqlite_migrations WHERE name = 'review_claims_span_index'")
+    conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION - 1}")
+    conn.commit()
+    conn.close()
+    with Store(path) as store:
+        indexes = {r[0] for r in store.db.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
+        assert "claims_span" in indexes
+        assert store.db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+        plan = " ".join(str(r) for r in store.db.execute("EXPLAIN QUERY PLAN SELECT id FROM claims WHERE span_id = 1"))
+        assert "claims_span" in plan
+        assert len(store.document_ids()) == 2  # the seeds are still there
