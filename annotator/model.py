@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any, NamedTuple
 
 GOLD = "gold"  # reserved layer name for adjudicated annotations
@@ -59,7 +60,7 @@ class Document:
     source: str = ""
     meta: dict[str, Any] = field(default_factory=dict)
 
-    @property
+    @cached_property  # the text never changes; a merge asks for it once per reviewer file and document
     def sha256(self) -> str:
         return text_sha256(self.text)
 

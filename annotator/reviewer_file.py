@@ -10,7 +10,6 @@ its triggers, views or generated columns execute, and every value is type-checke
 
 from __future__ import annotations
 
-import hashlib
 import re
 import sqlite3
 from collections import defaultdict
@@ -176,18 +175,21 @@ class _Reader:
         claims = self.claims(documents, spans, span_layer)
         items = []
         seen = set()
+        names_ok: set[str] = set()  # each distinct reviewer name is checked once
         for doc_id, annotator, done in self.rows("layers", ("doc_id", "annotator", "done"), "ORDER BY doc_id, annotator"):
-            where = f"{self.shown}: a layer of document {check.show(doc_id)}"
             if not isinstance(doc_id, str) or doc_id not in documents:
-                raise StoreError(f"{where} names a missing document")
-            annotator = check.name(annotator, where, "its reviewer name")
-            where = f"{self.shown}: layer {annotator!r} of document {doc_id!r}"
-            if (doc_id, annotator) in seen:
-                raise StoreError(f"{where} appears twice (the file is damaged)")
-            seen.add((doc_id, annotator))
+                raise StoreError(f"{self.shown}: a layer of document {check.show(doc_id)} names a missing document")
+            if annotator not in names_ok:
+                names_ok.add(check.name(annotator, f"{self.shown}: a layer of document {check.show(doc_id)}",
+                                        "its reviewer name"))
             key = (doc_id, annotator)
+            if key in seen:
+                raise StoreError(f"{self.shown}: layer {annotator!r} of document {doc_id!r} appears twice (the file is damaged)")
+            seen.add(key)
+            if type(done) is not int or done not in (0, 1):
+                check.done_flag(done, f"{self.shown}: layer {annotator!r} of document {doc_id!r}")
             items.append(AnnotatedDocument(documents[doc_id], annotator, spans.pop(key, []), claims.pop(key, []),
-                                           check.done_flag(done, where)))
+                                           bool(done)))
         for key, stray in [*spans.items(), *claims.items()]:
             if stray:
                 what = "span" if isinstance(stray[0], Span) else "claim"
@@ -215,69 +217,98 @@ class _Reader:
             title = check.text(title, where, "its title", check.SHORT_TEXT_CAP)
             source = check.text(source, where, "its source", check.SHORT_TEXT_CAP)
             self.spend(text, title, source, meta)
-            sha = hashlib.sha256(text.encode("utf-8")).hexdigest()
+            doc = Document(id=doc_id, title=title.strip() or doc_id, text=text, source=source,
+                           meta=check.json_object(meta, where, "its meta"))
+            sha = doc.sha256  # kept on the document: the merge matches it by this
             if sha in texts:
                 raise StoreError(f"{where} has the same text as document {texts[sha]!r} (the file is damaged)")
             texts[sha] = doc_id
-            documents[doc_id] = Document(id=doc_id, title=title.strip() or doc_id, text=text, source=source,
-                                         meta=check.json_object(meta, where, "its meta"))
+            documents[doc_id] = doc
         return documents
 
     def spans(self, documents: dict[str, Document]) -> tuple[dict[tuple, list[Span]], dict[str, tuple]]:
         spans: dict[tuple, list[Span]] = defaultdict(list)
         layer_of: dict[str, tuple] = {}
+        lengths = {doc_id: len(doc.text) for doc_id, doc in documents.items()}
+        # Reviewer names and labels repeat on every row: each distinct value is checked once.
+        names_ok: set[str] = set()
         for span_id, doc_id, annotator, start, end, label, attrs in self.rows(
             "spans", ("id", "doc_id", "annotator", "start", "end", "label", "attrs"), "ORDER BY id"
         ):
-            span_id = check.integer(span_id, f"{self.shown}: a span", "its id")
-            where = f"{self.shown}: span {span_id}"
-            doc = documents.get(doc_id) if isinstance(doc_id, str) else None
-            if doc is None:
-                raise StoreError(f"{where} points to a missing document {check.show(doc_id)}")
-            where += f" in document {doc_id!r}"
-            annotator = check.name(annotator, where, "its reviewer name")
-            label = check.name(label, where, "its label")
-            problem = check_span(len(doc.text), start, end, label)
-            if problem:
-                raise StoreError(f"{where}: {problem}")
-            if str(span_id) in layer_of:
-                raise StoreError(f"{where} appears twice (the file is damaged)")
-            self.spend(attrs)
-            layer_of[str(span_id)] = (doc_id, annotator)
-            spans[(doc_id, annotator)].append(
-                Span(start, end, label, id=str(span_id), attrs=check.json_object(attrs, where, "its attrs")))
+            if type(span_id) is not int:
+                check.integer(span_id, f"{self.shown}: a span", "its id")
+            length = lengths.get(doc_id) if isinstance(doc_id, str) else None
+            if length is None:
+                raise StoreError(f"{self.shown}: span {span_id} points to a missing document {check.show(doc_id)}")
+            if annotator not in names_ok or label not in names_ok:
+                where = f"{self.shown}: span {span_id} in document {doc_id!r}"
+                names_ok.add(check.name(annotator, where, "its reviewer name"))
+                names_ok.add(check.name(label, where, "its label"))
+            if not (type(start) is int and type(end) is int and 0 <= start < end <= length):
+                problem = check_span(length, start, end, label)
+                if problem:
+                    raise StoreError(f"{self.shown}: span {span_id} in document {doc_id!r}: {problem}")
+            key = str(span_id)
+            if key in layer_of:
+                raise StoreError(f"{self.shown}: span {span_id} in document {doc_id!r} appears twice (the file is damaged)")
+            if attrs == "{}":
+                self.characters += 2
+                parsed: dict = {}
+            else:
+                self.spend(attrs)
+                parsed = check.json_object(attrs, f"{self.shown}: span {span_id} in document {doc_id!r}", "its attrs")
+            layer = (doc_id, annotator)
+            layer_of[key] = layer
+            spans[layer].append(Span(start, end, label, id=key, attrs=parsed))
+        if self.characters > check.TEXT_TOTAL_CAP:
+            self.spend()
         return spans, layer_of
 
     def claims(self, documents: dict[str, Document], spans: dict, layer_of: dict[str, tuple]) -> dict[tuple, list[Claim]]:
         members: dict[int, list[str]] = defaultdict(list)
         for claim_id, span_id in self.rows("claim_members", ("claim_id", "span_id")):
-            claim_id = check.integer(claim_id, f"{self.shown}: a claim member", "its claim id")
-            span_id = check.integer(span_id, f"{self.shown}: a member of claim {claim_id}", "its span id")
-            if str(span_id) not in members[claim_id]:
-                members[claim_id].append(str(span_id))
+            if type(claim_id) is not int:
+                check.integer(claim_id, f"{self.shown}: a claim member", "its claim id")
+            if type(span_id) is not int:
+                check.integer(span_id, f"{self.shown}: a member of claim {claim_id}", "its span id")
+            listed = members[claim_id]
+            if str(span_id) not in listed:
+                listed.append(str(span_id))
         claims: dict[tuple, list[Claim]] = defaultdict(list)
         seen: set[int] = set()
+        names_ok: set[str] = set()  # each distinct reviewer name is checked once
+        no_members: list[str] = []
         for claim_id, doc_id, annotator, span_id, note in self.rows(
             "claims", ("id", "doc_id", "annotator", "span_id", "note"), "ORDER BY id"
         ):
-            claim_id = check.integer(claim_id, f"{self.shown}: a claim", "its id")
-            where = f"{self.shown}: claim {claim_id}"
+            if type(claim_id) is not int:
+                check.integer(claim_id, f"{self.shown}: a claim", "its id")
             if not isinstance(doc_id, str) or doc_id not in documents:
-                raise StoreError(f"{where} points to a missing document {check.show(doc_id)}")
-            where += f" in document {doc_id!r}"
+                raise StoreError(f"{self.shown}: claim {claim_id} points to a missing document {check.show(doc_id)}")
             if claim_id in seen:
-                raise StoreError(f"{where} appears twice (the file is damaged)")
+                raise StoreError(f"{self.shown}: claim {claim_id} in document {doc_id!r} appears twice (the file is damaged)")
             seen.add(claim_id)
-            annotator = check.name(annotator, where, "its reviewer name")
-            note = check.text(note, where, "its note", check.NOTE_CAP)
-            self.spend(note)
-            statement = None if span_id is None else str(check.integer(span_id, where, "its statement span"))
+            if annotator not in names_ok or not (note == "" or type(note) is str and len(note) <= check.NOTE_CAP):
+                where = f"{self.shown}: claim {claim_id} in document {doc_id!r}"
+                names_ok.add(check.name(annotator, where, "its reviewer name"))
+                note = check.text(note, where, "its note", check.NOTE_CAP)
+            elif note:
+                check.text(note, f"{self.shown}: claim {claim_id} in document {doc_id!r}", "its note", check.NOTE_CAP)
+            if note:
+                self.spend(note)
+            if span_id is None:
+                statement = None
+            else:
+                if type(span_id) is not int:
+                    check.integer(span_id, f"{self.shown}: claim {claim_id} in document {doc_id!r}", "its statement span")
+                statement = str(span_id)
             layer = (doc_id, annotator)
-            if any(layer_of.get(s) != layer for s in [statement, *members[claim_id]] if s is not None):
-                raise StoreError(f"{where} refers to spans of another layer")
-            if statement is not None and statement in members[claim_id]:
-                raise StoreError(f"{where}: its statement is also one of its members")
-            claims[layer].append(Claim(span=statement, members=tuple(members[claim_id]), note=note, id=str(claim_id)))
+            own = members.get(claim_id, no_members)
+            if (statement is not None and layer_of.get(statement) != layer) or any(layer_of.get(s) != layer for s in own):
+                raise StoreError(f"{self.shown}: claim {claim_id} in document {doc_id!r} refers to spans of another layer")
+            if statement is not None and statement in own:
+                raise StoreError(f"{self.shown}: claim {claim_id} in document {doc_id!r}: its statement is also one of its members")
+            claims[layer].append(Claim(span=statement, members=tuple(own), note=note, id=str(claim_id)))
         return claims
 
 

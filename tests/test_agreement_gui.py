@@ -10,9 +10,9 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from annotator import project
 from annotator.agreement import compute_agreement, report_to_json
 from annotator.gui import agreement_window as aw
+from annotator.gui import agreement_worker
 from annotator.gui.agreement_window import AgreementWindow, DocumentScoresModel, score_color
 from annotator.model import AnnotatedDocument, Document, Span
 from annotator.project import agreement_inputs, import_files, open_project
@@ -253,7 +253,7 @@ def test_cancel_reports_cancelled_quietly_and_the_window_stays_usable(qtbot, bra
     shown = report_to_json(window.report)
     loaded = threading.Event()
     release = threading.Event()
-    real_inputs = project.agreement_inputs
+    real_inputs = agreement_worker.agreement.agreement_inputs
 
     def slow_inputs(store, doc_ids=None):
         result = real_inputs(store, doc_ids)
@@ -261,7 +261,7 @@ def test_cancel_reports_cancelled_quietly_and_the_window_stays_usable(qtbot, bra
         assert release.wait(10)
         return result
 
-    monkeypatch.setattr(aw.project, "agreement_inputs", slow_inputs)
+    monkeypatch.setattr(agreement_worker.agreement, "agreement_inputs", slow_inputs)
     set_checked(window.reviewers, ["Lisa", "Maria"])
     window.compute()
     assert window.progress_bar.isVisible() and window.cancel_button.isVisible()
@@ -278,7 +278,7 @@ def test_cancel_reports_cancelled_quietly_and_the_window_stays_usable(qtbot, bra
     assert report_to_json(window.report) == shown  # the previous figures stay
     qtbot.waitUntil(lambda: not window._threads)
 
-    monkeypatch.setattr(aw.project, "agreement_inputs", real_inputs)
+    monkeypatch.setattr(agreement_worker.agreement, "agreement_inputs", real_inputs)
     with qtbot.waitSignal(window.computed, timeout=20000):
         window.compute()
     assert window.report.annotators == ["Lisa", "Maria"]
@@ -321,7 +321,7 @@ def test_destroying_the_window_while_computing_is_safe(qtbot, bratiaa_path):
     del window
     gc.collect()  # the window is gone, its thread is not: the reaper holds it
     assert threads[0].is_cancelled()
-    qtbot.waitUntil(lambda: not aw._reaper._threads, timeout=20000)
+    qtbot.waitUntil(lambda: not agreement_worker._reaper._threads, timeout=20000)
     assert all(t.isFinished() for t in threads)
 
 
@@ -353,7 +353,7 @@ def test_a_failure_is_shown_in_a_box(qtbot, tmp_path, monkeypatch):
     def broken(store, doc_ids=None):
         raise aw.AnnotatorError("the disk is on fire")
 
-    monkeypatch.setattr(aw.project, "agreement_inputs", broken)
+    monkeypatch.setattr(agreement_worker.agreement, "agreement_inputs", broken)
     with qtbot.waitSignal(window.computation_failed, timeout=20000) as blocker:
         window.compute()
     assert "on fire" in blocker.args[0]

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import click
 
-from .. import project
 from ..errors import AnnotatorError
 from .options import json_option, open_for_reading, open_for_writing, project_option, quiet_option, shown
 from .report import Reporter, print_json
@@ -48,14 +47,14 @@ def merge(files: tuple[str, ...], db: str | None, as_json: bool, quiet: bool) ->
 def agreement(db: str | None, annotators: str | None, labels: str | None, doc_ids: str | None, as_json: bool,
               quiet: bool) -> None:
     """Inter-annotator agreement: span F1 (exact, overlap), Cohen's kappa, Krippendorff's alpha_U."""
-    from ..agreement import compute_agreement, format_table, report_to_json
+    from ..agreement import agreement_inputs, compute_agreement, format_table, report_to_json
 
     def split(value: str | None) -> list[str] | None:
         return None if value is None else [x.strip() for x in value.split(",") if x.strip()]
 
     name = shown(db)
     with open_for_reading(db) as store:
-        layers, lengths = project.agreement_inputs(store, split(doc_ids))
+        layers, lengths = agreement_inputs(store, split(doc_ids))
         known = set(store.annotators())
         known_labels = set(store.label_scheme().names())
     chosen = split(annotators)

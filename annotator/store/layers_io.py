@@ -1,5 +1,5 @@
-"""Whole layers in and out: one-transaction import, merge of other reviewers' layers (with the
-replaced ones kept in ``layer_history``), and layers read back for export."""
+"""Whole layers in and out: one-transaction import, the layer history, and layers read back for
+export (merging other reviewers' layers is in ``merge_io``)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from typing import Any, Iterable, Iterator
 
 from ..errors import EditError
 from ..model import GOLD, AnnotatedDocument, Claim, Document, Label, Span, check_span
-from .results import ImportResult, MergeResult, attrs_from_json as _attrs, now
+from .results import ImportResult, attrs_from_json as _attrs, now
 
 
 def _export_order(row: tuple) -> tuple:
@@ -17,19 +17,8 @@ def _export_order(row: tuple) -> tuple:
     return start, end, label, _id
 
 
-def _layer_key(item: AnnotatedDocument) -> tuple:
-    """What makes two layers the same, whatever their ids: spans, claims (by their spans), done."""
-    key_of = {str(s.id): (s.start, s.end, s.label) for s in item.spans}
-    spans = sorted((s.start, s.end, s.label, json.dumps(s.attrs, sort_keys=True)) for s in item.spans)
-    claims = sorted(
-        (key_of.get(str(c.span)), tuple(sorted(key_of[str(m)] for m in c.members)), c.note)
-        for c in item.claims
-    )
-    return spans, claims, bool(item.done)
-
-
 class LayerIOMixin:
-    """Import, merge and export of whole layers."""
+    """Import and export of whole layers."""
 
     def import_items(
         self,
@@ -194,60 +183,6 @@ class LayerIOMixin:
                     (claim_id, json.dumps(a.get("sources") or []), a["decision"],
                      str(a.get("decided_by", "")), str(a.get("decided_at", ""))),
                 )
-
-    def merge_layers(self, items: list[AnnotatedDocument], *, source: str = "") -> "MergeResult":
-        """Bring other reviewers' layers in, in one transaction; merging twice equals once.
-
-        Documents are matched by the SHA-256 of their text. A layer this project lacks is added;
-        an identical one is skipped; a different one replaces ours, and ours is kept in
-        ``layer_history`` so that nothing is lost.
-        """
-        from ..labels import color_for_new_label
-
-        result = MergeResult()
-        scheme = self.label_scheme()
-        unknown = sorted({s.label for item in items for s in item.spans if s.label not in scheme})
-        with self.atomic():
-            if unknown:
-                taken = [label.color for label in scheme]
-                new = []
-                for name in unknown:
-                    taken.append(color_for_new_label(name, taken))
-                    new.append(Label(name=name, color=taken[-1], description="added by merge"))
-                self._add_labels(new)
-                result.labels_added = unknown
-            for item in items:
-                doc_id, added = self._insert_document(item.document)
-                result.documents_added += int(added)
-                if not item.is_layer:
-                    continue
-                key = (doc_id, item.annotator)
-                if self.db.execute(
-                    "SELECT 1 FROM layers WHERE doc_id = ? AND annotator = ?", key
-                ).fetchone():
-                    current = next(self.annotated_documents(annotator=item.annotator, doc_ids=[doc_id]))
-                    if _layer_key(current) == _layer_key(item):
-                        result.unchanged.append(key)
-                        continue
-                    self._archive_layer(current, doc_id, f"replaced by merge of {source}".strip())
-                    result.replaced.append(key)
-                else:
-                    result.added.append(key)
-                self._import_layer(doc_id, item, ImportResult())
-                self.db.execute(
-                    "UPDATE layers SET done = ? WHERE doc_id = ? AND annotator = ?", (int(item.done), *key)
-                )
-        return result
-
-    def _archive_layer(self, current: AnnotatedDocument, doc_id: str, reason: str) -> None:
-        from ..formats.jsonl import to_object
-
-        self.db.execute(
-            "INSERT INTO layer_history (doc_id, annotator, replaced_at, reason, layer) VALUES (?, ?, ?, ?, ?)",
-            (doc_id, current.annotator, now(), reason, json.dumps(to_object(current), ensure_ascii=False)),
-        )
-        self.db.execute("DELETE FROM claims WHERE doc_id = ? AND annotator = ?", (doc_id, current.annotator))
-        self.db.execute("DELETE FROM spans WHERE doc_id = ? AND annotator = ?", (doc_id, current.annotator))
 
     def layer_history(self, doc_id: str | None = None) -> list[dict[str, Any]]:
         sql = "SELECT id, doc_id, annotator, replaced_at, reason, layer FROM layer_history"

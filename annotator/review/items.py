@@ -1,0 +1,187 @@
+"""Disagreement items of one document, computed from its ``DocState`` (see the package docstring)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from ..model import GOLD
+from ..store import Store
+from .state import (
+    AGREED, DISAGREEMENT, INCOMPLETE, DocState, ReviewItem, Tup, _digest, _overlap, _tier, key_extent, load_state,
+)
+
+
+# -- items --------------------------------------------------------------------------------------
+
+
+class _UnionFind:
+    def __init__(self, n: int):
+        self.parent = list(range(n))
+
+    def find(self, i: int) -> int:
+        parent = self.parent
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    def union(self, i: int, j: int) -> None:
+        ri, rj = self.find(i), self.find(j)
+        if ri != rj:
+            self.parent[max(ri, rj)] = min(ri, rj)
+
+
+def _components(n: int, starts: list[int], ends: list[int], owners: list[str], joinable) -> list[list[int]]:
+    """Connected components of the overlap graph (edges only between different owners)."""
+    uf = _UnionFind(n)
+    active: list[int] = []
+    for i in sorted(range(n), key=lambda k: (starts[k], ends[k])):
+        s = starts[i]
+        active = [j for j in active if ends[j] > s]
+        for j in active:
+            if owners[j] != owners[i] and joinable(i, j):
+                uf.union(i, j)
+        active.append(i)
+    groups: dict[int, list[int]] = defaultdict(list)
+    for i in range(n):
+        groups[uf.find(i)].append(i)
+    return list(groups.values())
+
+
+def _span_kinds(reviewers: tuple[str, ...], versions: dict[str, frozenset[Tup]]) -> frozenset[str]:
+    values = [versions[r] for r in reviewers]
+    if values and all(v == values[0] for v in values) and values[0]:
+        return frozenset({"agree"})
+    kinds: set[str] = set()
+    for a in reviewers:
+        for b in reviewers:
+            if a == b:
+                continue
+            only_b = versions[b] - versions[a]
+            for s in versions[a] - versions[b]:
+                if any(t[:2] == s[:2] for t in only_b):
+                    kinds.add("label")
+                elif any(t[2] == s[2] and _overlap(s, t) for t in only_b):
+                    kinds.add("boundary")
+                elif any(_overlap(s, t) for t in only_b):
+                    kinds.update(("label", "boundary"))
+                else:
+                    kinds.add("missing")
+    return frozenset(kinds)
+
+
+def _claim_kinds(reviewers: tuple[str, ...], versions: dict[str, frozenset]) -> frozenset[str]:
+    values = [versions[r] for r in reviewers]
+    if values and all(v == values[0] for v in values) and values[0]:
+        return frozenset({"agree"})
+    kinds: set[str] = set()
+    for a in reviewers:
+        for b in reviewers:
+            if a == b:
+                continue
+            only_b = versions[b] - versions[a]
+            for statement, members in versions[a] - versions[b]:
+                if any(t[0] == statement for t in only_b):
+                    kinds.add("members")
+                elif any(_overlap(statement, t[0]) for t in only_b):
+                    kinds.add("boundary")
+                    if not any(_overlap(statement, t[0]) and t[1] == members for t in only_b):
+                        kinds.add("members")
+                else:
+                    kinds.add("missing")
+    return frozenset(kinds)
+
+
+def _base_state(kinds: frozenset[str]) -> str:
+    if kinds == {"agree"}:
+        return AGREED
+    if kinds == {"missing"}:
+        return INCOMPLETE
+    return DISAGREEMENT
+
+
+def compute_items(state: DocState) -> list[ReviewItem]:
+    reviewers = state.reviewers
+    items: list[ReviewItem] = []
+
+    spans = state.spans
+    if spans:
+        by_offsets: dict[tuple[int, int], list[int]] = defaultdict(list)
+        for i, s in enumerate(spans):
+            by_offsets[(s.start, s.end)].append(i)
+        tiers = [_tier(s.label) for s in spans]
+        groups = _components(
+            len(spans), [s.start for s in spans], [s.end for s in spans], [s.annotator for s in spans],
+            lambda i, j: tiers[i] == tiers[j] or (spans[i].start == spans[j].start and spans[i].end == spans[j].end),
+        )
+        for group in groups:
+            members = [spans[i] for i in group]
+            versions = {r: frozenset(s.tup for s in members if s.annotator == r) for r in reviewers}
+            group_tiers = {tiers[i] for i in group}
+            prefix = "spans" if group_tiers == {"span"} else "statements" if group_tiers == {"statement"} else "mixed"
+            items.append(_make_item(state, "span", prefix, members, (), _span_kinds(reviewers, versions),
+                                    sorted((s.annotator, s.start, s.end, s.label) for s in members)))
+
+    claims = state.claims
+    if claims:
+        groups = _components(
+            len(claims), [c.statement[0] for c in claims], [c.statement[1] for c in claims],
+            [c.annotator for c in claims], lambda i, j: True,
+        )
+        for group in groups:
+            members = [claims[i] for i in group]
+            versions = {r: frozenset(c.shape for c in members if c.annotator == r) for r in reviewers}
+            basis = sorted([c.annotator, list(c.statement), [list(m) for m in c.members]] for c in members)
+            items.append(_make_item(state, "claim", "claims", (), members, _claim_kinds(reviewers, versions), basis))
+
+    items.sort(key=lambda it: (it.start, -it.end, it.kind, it.key))
+    seen: dict[str, int] = {}
+    for item in items:  # the same extent twice (one reviewer alone, twice): keep keys unique
+        n = seen.get(item.key, 0)
+        seen[item.key] = n + 1
+        if n:
+            item.key = f"{item.key}#{n + 1}"
+    _decide_states(state, items)
+    return items
+
+
+def _make_item(state: DocState, kind: str, prefix: str, spans, claims, kinds, basis_payload) -> ReviewItem:
+    if kind == "span":
+        start, end = min(s.start for s in spans), max(s.end for s in spans)
+    else:
+        start, end = min(c.statement[0] for c in claims), max(c.statement[1] for c in claims)
+    return ReviewItem(
+        doc_id=state.doc_id, key=f"{prefix}:{start}-{end}", kind=kind, start=start, end=end,
+        reviewers=state.reviewers, spans=tuple(spans), claims=tuple(claims), kinds=kinds,
+        basis=_digest(basis_payload),
+    )
+
+
+def _decide_states(state: DocState, items: list[ReviewItem]) -> None:
+    keys = {item.key for item in items}
+    orphans: list[tuple[str, int, int]] = []  # decisions whose item is gone (its extent changed)
+    for key in state.decided:
+        if key not in keys:
+            extent = key_extent(key)
+            if extent:
+                orphans.append(extent)
+    for item in items:
+        row = state.decided.get(item.key)
+        if row is not None and row[1] == item.basis:
+            item.state, item.decided_by, item.decided_at = row[0], row[2], row[3]
+            continue
+        item.state = _base_state(item.kinds)
+        item.changed = row is not None or any(
+            (p == "claims") == (item.kind == "claim") and s < item.end and item.start < e for p, s, e in orphans
+        )
+
+
+def review_items(store: Store, doc_id: str) -> list[ReviewItem]:
+    return compute_items(load_state(store, doc_id))
+
+
+def needs_auto_accept(store: Store, doc_id: str) -> bool:
+    """True until the document was first opened for review (its gold layer exists from then on)."""
+    return not store.db.execute(
+        "SELECT 1 FROM layers WHERE doc_id = ? AND annotator = ?", (doc_id, GOLD)
+    ).fetchone()

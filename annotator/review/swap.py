@@ -1,0 +1,201 @@
+"""The one writing edit of the review: swap gold rows, returning the swap that undoes it."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+from ..errors import EditError
+from ..model import GOLD
+from ..store import Store, now
+from .gold import Provenance, claim_provenance
+
+
+
+@dataclass(frozen=True)
+class GoldSpanRow:
+    id: int | None  # None: a new span (the store picks the id)
+    start: int
+    end: int
+    label: str
+    provenance: Provenance | None
+    attrs: str = "{}"
+    member_of: tuple[int, ...] = ()  # gold claims holding it (when restoring a removed span)
+
+
+@dataclass(frozen=True)
+class GoldClaimRow:
+    id: int | None
+    span: int | None  # a span id, or -1-k for the k-th span added by the same swap
+    members: tuple[int, ...]  # the same references
+    provenance: Provenance | None
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class ItemRow:
+    state: str
+    basis: str
+    decided_by: str
+    decided_at: str
+
+
+@dataclass(frozen=True)
+class GoldSwap:
+    """Remove and add gold rows, relabel/re-bound kept spans, set provenance and item decisions.
+
+    ``apply`` returns the swap that restores exactly what was there (same ids).
+    """
+
+    doc_id: str
+    text: str = "review decision"
+    remove_claims: tuple[int, ...] = ()
+    remove_spans: tuple[int, ...] = ()
+    add_spans: tuple[GoldSpanRow, ...] = ()
+    add_claims: tuple[GoldClaimRow, ...] = ()
+    updates: tuple[tuple[int, int, int, str], ...] = ()  # (span id, start, end, label) of kept spans
+    provenance: tuple[tuple[int, Provenance | None], ...] = ()  # of kept spans
+    items: tuple[tuple[str, ItemRow | None], ...] = ()
+
+    @property
+    def description(self) -> str:
+        return self.text
+
+    def apply(self, store: Store) -> "GoldSwap":
+        db = store.db
+        with store.atomic():
+            store._touch_layer(self.doc_id, GOLD)
+            led = {r[0] for sid in self.remove_spans for r in db.execute("SELECT id FROM claims WHERE span_id = ?", (sid,))}
+            old_claims = []
+            for claim_id in sorted(set(self.remove_claims) | led):
+                old_claims.append(_snapshot_claim(store, claim_id))
+                db.execute("DELETE FROM claims WHERE id = ?", (claim_id,))
+            old_spans = []
+            for span_id in self.remove_spans:
+                old_spans.append(_snapshot_span(store, span_id))
+                db.execute("DELETE FROM spans WHERE id = ?", (span_id,))
+            length, labels = _limits(store, self.doc_id)
+            new_span_ids = [_insert_gold_span(store, self.doc_id, row, length, labels) for row in self.add_spans]
+
+            def ref(r: int | None) -> int | None:
+                return new_span_ids[-1 - r] if r is not None and r < 0 else r
+
+            old_updates = []
+            for span_id, start, end, label in self.updates:
+                row = db.execute('SELECT start, "end", label FROM spans WHERE id = ?', (span_id,)).fetchone()
+                if row is None:
+                    raise EditError("the gold span to edit no longer exists")
+                problem = _check(start, end, label, length, labels)
+                if problem:
+                    raise EditError(problem)
+                old_updates.append((span_id, *row))
+                db.execute('UPDATE spans SET start = ?, "end" = ?, label = ?, updated_at = ? WHERE id = ?',
+                           (start, end, label, now(), span_id))
+            old_provenance = []
+            for span_id, prov in self.provenance:
+                old_provenance.append((span_id, _read_provenance(store, span_id)))
+                _write_provenance(store, span_id, prov)
+            new_claim_ids = []
+            for claim in self.add_claims:
+                cursor = db.execute(
+                    "INSERT INTO claims (id, doc_id, annotator, span_id, note, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+                    (claim.id, self.doc_id, GOLD, ref(claim.span), claim.note, now()),
+                )
+                claim_id = cursor.lastrowid
+                new_claim_ids.append(claim_id)
+                for member in claim.members:
+                    db.execute("INSERT OR IGNORE INTO claim_members (claim_id, span_id) VALUES (?, ?)", (claim_id, ref(member)))
+                if claim.provenance is not None:
+                    db.execute(
+                        "INSERT INTO gold_claim_provenance (claim_id, sources, decision, decided_by, decided_at)"
+                        " VALUES (?, ?, ?, ?, ?)",
+                        (claim_id, json.dumps(list(claim.provenance.sources)), claim.provenance.decision,
+                         claim.provenance.decided_by, claim.provenance.decided_at),
+                    )
+            for row, span_id in zip(self.add_spans, new_span_ids):
+                for claim_id in row.member_of:
+                    db.execute("INSERT OR IGNORE INTO claim_members (claim_id, span_id) VALUES (?, ?)", (claim_id, span_id))
+            old_items = []
+            for key, item_row in self.items:
+                current = db.execute(
+                    "SELECT state, basis, decided_by, decided_at FROM review_items WHERE doc_id = ? AND item_key = ?",
+                    (self.doc_id, key),
+                ).fetchone()
+                old_items.append((key, ItemRow(*current) if current else None))
+                if item_row is None:
+                    db.execute("DELETE FROM review_items WHERE doc_id = ? AND item_key = ?", (self.doc_id, key))
+                else:
+                    db.execute(
+                        "INSERT OR REPLACE INTO review_items (doc_id, item_key, state, basis, decided_by, decided_at)"
+                        " VALUES (?, ?, ?, ?, ?, ?)",
+                        (self.doc_id, key, item_row.state, item_row.basis, item_row.decided_by, item_row.decided_at),
+                    )
+        return GoldSwap(
+            doc_id=self.doc_id, text=self.text,
+            remove_claims=tuple(new_claim_ids), remove_spans=tuple(new_span_ids),
+            add_spans=tuple(old_spans), add_claims=tuple(old_claims),
+            updates=tuple(reversed(old_updates)), provenance=tuple(reversed(old_provenance)),
+            items=tuple(reversed(old_items)),
+        )
+
+
+def _limits(store: Store, doc_id: str) -> tuple[int, set[str]]:
+    length = store.db.execute("SELECT length FROM documents WHERE id = ?", (doc_id,)).fetchone()
+    if length is None:
+        raise EditError(f"no document with id {doc_id!r} in the project")
+    return length[0], {r[0] for r in store.db.execute("SELECT name FROM labels")}
+
+
+def _check(start: int, end: int, label: str, length: int, labels: set[str]) -> str | None:
+    if not (0 <= start < end <= length):
+        return f"offsets [{start}, {end}) are out of range for a text of {length} characters"
+    if label not in labels:
+        return f"unknown label {label!r}"
+    return None
+
+
+def _insert_gold_span(store: Store, doc_id: str, row: GoldSpanRow, length: int, labels: set[str]) -> int:
+    problem = _check(row.start, row.end, row.label, length, labels)
+    if problem:
+        raise EditError(problem)
+    stamp = now()
+    cursor = store.db.execute(
+        'INSERT INTO spans (id, doc_id, annotator, start, "end", label, attrs, created_at, updated_at)'
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (row.id, doc_id, GOLD, row.start, row.end, row.label, row.attrs, stamp, stamp),
+    )
+    span_id = cursor.lastrowid
+    if row.provenance is not None:
+        _write_provenance(store, span_id, row.provenance)
+    return span_id
+
+
+def _read_provenance(store: Store, span_id: int) -> Provenance | None:
+    row = store.db.execute(
+        "SELECT sources, decision, decided_by, decided_at, item_key FROM gold_provenance WHERE span_id = ?", (span_id,)
+    ).fetchone()
+    return Provenance(tuple(json.loads(row[0])), row[1], row[2], row[3], row[4]) if row else None
+
+
+def _write_provenance(store: Store, span_id: int, prov: Provenance | None) -> None:
+    if prov is None:
+        store.db.execute("DELETE FROM gold_provenance WHERE span_id = ?", (span_id,))
+        return
+    store.db.execute(
+        "INSERT OR REPLACE INTO gold_provenance (span_id, sources, decision, decided_by, decided_at, item_key)"
+        " VALUES (?, ?, ?, ?, ?, ?)",
+        (span_id, json.dumps(list(prov.sources)), prov.decision, prov.decided_by, prov.decided_at, prov.item_key),
+    )
+
+
+def _snapshot_span(store: Store, span_id: int) -> GoldSpanRow:
+    row = store.db.execute('SELECT start, "end", label, attrs FROM spans WHERE id = ?', (span_id,)).fetchone()
+    if row is None:
+        raise EditError(f"no gold span with id {span_id}")
+    member_of = tuple(r[0] for r in store.db.execute("SELECT claim_id FROM claim_members WHERE span_id = ?", (span_id,)))
+    return GoldSpanRow(span_id, row[0], row[1], row[2], _read_provenance(store, span_id), row[3], member_of)
+
+
+def _snapshot_claim(store: Store, claim_id: int) -> GoldClaimRow:
+    _doc, _annotator, claim = store.claim(claim_id)
+    return GoldClaimRow(claim.id, claim.span_id, tuple(sorted(claim.members)), claim_provenance(store, claim_id), claim.note)

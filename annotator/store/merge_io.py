@@ -1,0 +1,294 @@
+"""Merging other reviewers' layers into the project, with the replaced ones kept in ``layer_history``.
+
+The cost is linear in what is merged plus what the merged reviewers already have here: the
+stored layers of each reviewer in the batch are read once, set-wise (three queries), and compared
+by their content key with the incoming ones; only the layers that differ are archived and
+rewritten. New rows are written in bulk with ids chosen here: inside the transaction, which holds
+the write lock, no one else can take them, and ``AUTOINCREMENT`` moves on past them, so ids are
+still never reused.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from typing import Any
+
+from ..errors import EditError
+from ..model import GOLD, AnnotatedDocument, Claim, Document, Label, Span, check_span
+from .results import ImportResult, MergeResult, attrs_from_json as _attrs, now
+
+LayerKey = tuple  # (sorted span tuples, sorted claim tuples, done)
+
+
+def _claim_sort_key(claim: tuple) -> tuple:
+    # A claim without a statement (None) sorts first instead of failing to compare with a tuple.
+    statement, members, note = claim
+    return (statement is not None, statement or (), members, note)
+
+
+def _canonical(attrs: dict) -> str:
+    return json.dumps(attrs, sort_keys=True) if attrs else "{}"  # most spans have none: skip the encoder
+
+
+def _key(spans: list[tuple], claims: list[tuple], done: bool) -> LayerKey:
+    return sorted(spans), sorted(claims, key=_claim_sort_key), bool(done)
+
+
+def layer_key(item: AnnotatedDocument) -> LayerKey:
+    """What makes two layers the same, whatever their ids: spans (with attrs), claims (by their
+    spans' offsets and labels, and their notes) and done."""
+    key_of = {str(s.id): (s.start, s.end, s.label) for s in item.spans}
+    spans = [(s.start, s.end, s.label, _canonical(s.attrs)) for s in item.spans]
+    claims = [
+        (key_of.get(str(c.span)) if c.span is not None else None,
+         tuple(sorted(key_of[str(m)] for m in c.members)), c.note)
+        for c in item.claims
+    ]
+    return _key(spans, claims, item.done)
+
+
+class _Stored:
+    """One reviewer's layers in this project, read set-wise: rows per document."""
+
+    def __init__(self, store: Any, annotator: str, doc_ids: set[str]):
+        db = store.db
+        self.done = {
+            d: bool(done) for d, done in db.execute(
+                "SELECT doc_id, done FROM layers WHERE annotator = ?", (annotator,)
+            ) if d in doc_ids
+        }
+        # Through the layers, so that the (doc_id, annotator) indexes serve: there is none on
+        # the annotator alone, and a scan of every reviewer's rows per reviewer grows with all.
+        self.spans: dict[str, list[tuple]] = defaultdict(list)
+        for doc_id, *row in db.execute(
+            'SELECT s.doc_id, s.id, s.start, s."end", s.label, s.attrs FROM layers l'
+            " JOIN spans s ON s.doc_id = l.doc_id AND s.annotator = l.annotator WHERE l.annotator = ?", (annotator,)
+        ):
+            if doc_id in self.done:
+                self.spans[doc_id].append(tuple(row))
+        self.claims: dict[str, list[tuple]] = defaultdict(list)
+        self.members: dict[int, list[int]] = defaultdict(list)
+        for doc_id, *row in db.execute(
+            "SELECT c.doc_id, c.id, c.span_id, c.note, c.attrs FROM layers l"
+            " JOIN claims c ON c.doc_id = l.doc_id AND c.annotator = l.annotator WHERE l.annotator = ? ORDER BY c.id",
+            (annotator,),
+        ):
+            if doc_id in self.done:
+                self.claims[doc_id].append(tuple(row))
+        if self.claims:
+            for claim_id, span_id in db.execute(
+                "SELECT m.claim_id, m.span_id FROM layers l JOIN claims c ON c.doc_id = l.doc_id AND c.annotator = l.annotator"
+                " JOIN claim_members m ON m.claim_id = c.id WHERE l.annotator = ?",
+                (annotator,),
+            ):
+                self.members[claim_id].append(span_id)
+
+    def key(self, doc_id: str) -> LayerKey:
+        rows = self.spans.get(doc_id, [])
+        tup = {i: (s, e, lab) for i, s, e, lab, _a in rows}
+        spans = [(s, e, lab, "{}" if a == "{}" else _canonical(json.loads(a))) for _i, s, e, lab, a in rows]
+        claims = [
+            (tup.get(span_id) if span_id is not None else None,
+             tuple(sorted(tup[m] for m in self.members.get(claim_id, ()))), note)
+            for claim_id, span_id, note, _a in self.claims.get(doc_id, [])
+        ]
+        return _key(spans, claims, self.done[doc_id])
+
+    def layer(self, document: Document, annotator: str) -> AnnotatedDocument:
+        """The stored layer as ``annotated_documents`` gives it (local ids s1, c1 in export order):
+        what the layer history keeps."""
+        rows = sorted(self.spans.get(document.id, []), key=lambda r: (r[1], r[2], r[3], r[0]))
+        local = {row_id: f"s{n}" for n, (row_id, *_rest) in enumerate(rows, start=1)}
+        spans = [Span(start=s, end=e, label=lab, id=local[i], attrs=_attrs(a)) for i, s, e, lab, a in rows]
+        position = {row_id: n for n, row_id in enumerate(local)}
+        claim_rows = sorted(self.claims.get(document.id, []), key=lambda r: (position.get(r[1], len(position)), r[0]))
+        claims = [
+            Claim(
+                id=f"c{n}", span=local.get(span_id),
+                members=tuple(local[m] for m in sorted(self.members.get(claim_id, ()), key=position.__getitem__)),
+                note=note, attrs=_attrs(attrs),
+            )
+            for n, (claim_id, span_id, note, attrs) in enumerate(claim_rows, start=1)
+        ]
+        return AnnotatedDocument(document, annotator, spans, claims, self.done[document.id])
+
+
+class MergeMixin:
+    """Merge of other reviewers' layers."""
+
+    def merge_layers(self, items: list[AnnotatedDocument], *, source: str = "") -> MergeResult:
+        """Bring other reviewers' layers in, in one transaction; merging twice equals once.
+
+        Documents are matched by the SHA-256 of their text. A layer this project lacks is added;
+        an identical one is skipped; a different one replaces ours, and ours is kept in
+        ``layer_history`` so that nothing is lost.
+        """
+        from ..labels import color_for_new_label
+
+        result = MergeResult()
+        scheme = self.label_scheme()
+        unknown = sorted({s.label for item in items for s in item.spans if s.label not in scheme})
+        with self.atomic():
+            if unknown:
+                taken = [label.color for label in scheme]
+                new = []
+                for name in unknown:
+                    taken.append(color_for_new_label(name, taken))
+                    new.append(Label(name=name, color=taken[-1], description="added by merge"))
+                self._add_labels(new)
+                result.labels_added = unknown
+            labels = set(self.label_scheme().names())
+            position = self._next_position()  # once: a max() per new document made the merge quadratic
+            placed: list[tuple[str, AnnotatedDocument]] = []
+            for item in items:
+                doc_id, added = self._insert_document(item.document, position)
+                position += int(added)
+                result.documents_added += int(added)
+                if item.is_layer:
+                    placed.append((doc_id, item))
+            by_annotator: dict[str, set[str]] = defaultdict(set)
+            for doc_id, item in placed:
+                by_annotator[item.annotator].add(doc_id)
+            stored = {a: _Stored(self, a, doc_ids) for a, doc_ids in by_annotator.items()}
+            reason = f"replaced by merge of {source}".strip()
+            writer = _Writer(self, labels)
+            archive: list[tuple[str, AnnotatedDocument, _Stored]] = []
+            seen: set[tuple[str, str]] = set()
+            for doc_id, item in placed:
+                key = (doc_id, item.annotator)
+                if key in seen:  # a reviewer file cannot hold this (its reader refuses two equal texts)
+                    raise EditError(f"layer {item.annotator!r} of document {doc_id!r} is given twice")
+                seen.add(key)
+                have = stored[item.annotator]
+                if doc_id in have.done:
+                    if have.key(doc_id) == layer_key(item):
+                        result.unchanged.append(key)
+                        continue
+                    result.replaced.append(key)
+                    if item.annotator == GOLD:  # its rows are rewritten right away, below
+                        self._archive_layers([(doc_id, item, have)], reason)
+                    else:
+                        archive.append((doc_id, item, have))
+                else:
+                    result.added.append(key)
+                if item.annotator == GOLD:  # gold provenance rows: the general path
+                    self._import_layer(doc_id, item, ImportResult())
+                    self.db.execute("UPDATE layers SET done = ? WHERE doc_id = ? AND annotator = ?",
+                                    (int(item.done), *key))
+                else:
+                    writer.add(doc_id, item)
+            self._archive_layers(archive, reason)  # before the new rows go in
+            writer.flush()
+        return result
+
+    def _archive_layers(self, layers: list[tuple[str, AnnotatedDocument, _Stored]], reason: str) -> None:
+        """Keep each stored layer in ``layer_history`` as an export would write it, then delete its
+        rows: a handful of statements for all of them."""
+        from ..formats.jsonl import encode, to_object
+
+        if not layers:
+            return
+        # Only the fields that may differ from the incoming document (matched by its text's SHA-256).
+        fields = {
+            doc_id: (title, source, meta) for doc_id, title, source, meta in self.db.execute(
+                "SELECT id, title, source, meta FROM documents WHERE id IN (SELECT value FROM json_each(?))",
+                (json.dumps(sorted({doc_id for doc_id, _item, _have in layers})),),
+            )
+        }
+        stamp = now()
+        history, keys = [], []
+        for doc_id, item, have in layers:
+            title, source, meta = fields[doc_id]
+            document = Document(id=doc_id, title=title, text=item.document.text, source=source, meta=json.loads(meta))
+            current = have.layer(document, item.annotator)
+            history.append((doc_id, item.annotator, stamp, reason, encode(to_object(current)).decode("utf-8")))
+            keys.append((doc_id, item.annotator))
+        conn = self.db.conn
+        with self.lock:
+            conn.executemany(
+                "INSERT INTO layer_history (doc_id, annotator, replaced_at, reason, layer) VALUES (?, ?, ?, ?, ?)", history
+            )
+            conn.executemany("DELETE FROM claims WHERE doc_id = ? AND annotator = ?", keys)
+            conn.executemany("DELETE FROM spans WHERE doc_id = ? AND annotator = ?", keys)
+
+
+class _Writer:
+    """Collects the rows of the layers being written and inserts them in bulk."""
+
+    def __init__(self, store: Any, labels: set[str]):
+        self.store, self.labels = store, labels
+        self.next_span = self._next_id("spans")
+        self.next_claim = self._next_id("claims")
+        self.stamp = now()
+        self.annotators: set[str] = set()
+        self.layers: list[tuple] = []
+        self.spans: list[tuple] = []
+        self.claims: list[tuple] = []
+        self.members: list[tuple] = []
+
+    def _next_id(self, table: str) -> int:
+        db = self.store.db
+        seq = db.execute("SELECT seq FROM sqlite_sequence WHERE name = ?", (table,)).fetchone()
+        top = db.execute(f"SELECT max(id) FROM {table}").fetchone()[0]
+        return max(seq[0] if seq else 0, top or 0) + 1
+
+    def add(self, doc_id: str, item: AnnotatedDocument) -> None:
+        """One layer (none of its rows stored): spans checked as an import checks them."""
+        annotator, stamp = item.annotator, self.stamp
+        self.annotators.add(annotator)
+        self.layers.append((doc_id, annotator, int(item.done), stamp))
+        length = len(item.document.text)
+        row_of: dict[tuple, int] = {}
+        id_map: dict[str, int] = {}
+        for span in item.spans:
+            problem = check_span(length, span.start, span.end, span.label)
+            if problem:
+                raise EditError(f"document {item.document.id!r}: {problem}")
+            if span.label not in self.labels:
+                raise EditError(f"document {item.document.id!r}: unknown label {span.label!r}")
+            key = (span.start, span.end, span.label)
+            row = row_of.get(key)
+            if row is None:  # the same span twice in a layer is stored once, as an import does
+                row = row_of[key] = self.next_span
+                self.next_span += 1
+                self.spans.append((row, doc_id, annotator, span.start, span.end, span.label,
+                                   json.dumps(span.attrs, ensure_ascii=False) if span.attrs else "{}", stamp, stamp))
+            id_map[str(span.id)] = row
+
+        def row_id(ref: object) -> int:
+            try:
+                return id_map[str(ref)]
+            except KeyError:
+                raise EditError(f"document {item.document.id!r}: a claim refers to span {ref!r}, which it lacks") from None
+
+        for claim in item.claims:
+            statement = row_id(claim.span) if claim.span is not None else None
+            claim_id = self.next_claim
+            self.next_claim += 1
+            self.claims.append((claim_id, doc_id, annotator, statement, claim.note, stamp,
+                                json.dumps(claim.attrs or {}, ensure_ascii=False)))
+            for member in sorted({row_id(m) for m in claim.members}):
+                if member == statement:
+                    raise EditError("a claim's statement cannot also be one of its members")
+                self.members.append((claim_id, member))
+
+    def flush(self) -> None:
+        conn = self.store.db.conn
+        for annotator in sorted(self.annotators):
+            self.store._ensure_annotator(annotator)
+        with self.store.lock:
+            conn.executemany(
+                "INSERT INTO layers (doc_id, annotator, done, updated_at) VALUES (?, ?, ?, ?)"
+                " ON CONFLICT (doc_id, annotator) DO UPDATE SET done = excluded.done, updated_at = excluded.updated_at",
+                self.layers,
+            )
+            conn.executemany(
+                'INSERT INTO spans (id, doc_id, annotator, start, "end", label, attrs, created_at, updated_at)'
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", self.spans,
+            )
+            conn.executemany(
+                "INSERT INTO claims (id, doc_id, annotator, span_id, note, created_at, attrs) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                self.claims,
+            )
+            conn.executemany("INSERT INTO claim_members (claim_id, span_id) VALUES (?, ?)", self.members)
