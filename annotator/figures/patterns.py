@@ -31,13 +31,18 @@ DIGITS = (r"(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?(?![,.]?\d)"
           r"|\d*\.\d+(?![,.]?\d)"
           r"|\d+(?![,.]?\d))")
 
+# "5 000 euros": a plain space between thousands only before a currency or percent sign, where
+# it cannot be two numbers side by side.
+SPACED = rf"\d{{1,3}}(?:{S}\d{{3}})+(?![,.]?\d)"
+
 _basic = alt(list(lx.UNITS) + list(lx.TENS))
 _any = alt(list(lx.UNITS) + list(lx.TENS) + list(lx.WORD_SCALES) + list(lx.DOZEN))
 _big = alt(list(lx.WORD_SCALES) + list(lx.DOZEN))
 # "and" only after a scale word: "two hundred and forty", never "between two and three".
 _and = "|".join(f"(?<={w})" for w in lx.WORD_SCALES)
 _sep = rf"(?:{S}+|-|(?:{_and}){S}+and{S}+)"
-WORDS = (rf"(?<![^\W_])(?:(?:an?|half{S}+an?|one{S}+and{S}+a{S}+half){S}+{_big}|{_basic})"
+WORDS = (rf"(?<![^\W_])(?:(?:an?|half{S}+an?|one{S}+and{S}+a{S}+half){S}+{_big}|{_basic}"
+         rf"|half{S}+an?(?={S}+(?:{alt(lx.PERCENT_WORDS[2:])})))"
          rf"(?:{_sep}{_any})*(?![^\W_])")
 
 _signs = sorted(lx.CURRENCY_SIGNS, key=len, reverse=True)
@@ -58,9 +63,9 @@ def _scale(n: int) -> str:
 def amount(n: int) -> str:
     """One amount: currency before, number, scale, currency or percent after. Group names end in n."""
     return (rf"(?:(?P<cb{n}>{CURRENCY_BEFORE}){S}?)?"
-            rf"(?P<sg{n}>[-−](?=\d))?"
-            rf"(?:(?P<dg{n}>{DIGITS})|(?P<wd{n}>{WORDS}))"
-            rf"(?:{S}?(?P<sc{n}>{_scale(n)})(?![^\W_]))?"
+            rf"(?P<sg{n}>[-−+](?=\d))?"
+            rf"(?:(?P<dg{n}>{SPACED}(?={S}?(?:{CURRENCY_AFTER}|{PERCENT}))|{DIGITS})|(?P<wd{n}>{WORDS}))"
+            rf"(?:(?:{S}|-)?(?P<sc{n}>{_scale(n)})(?![^\W_]))?"
             rf"(?:{S}?(?P<ca{n}>{CURRENCY_AFTER})|{S}?(?P<pc{n}>{PERCENT}))?"
             r"(?![^\W_])")
 

@@ -17,6 +17,7 @@ _DECIMAL_COMMA = re.compile(r"^\d+,\d{1,2}$")
 _PREPOSITION_BEFORE = re.compile(r"(?:^|[^\w])(?:in|since|by|until|till|from|before|after|circa|early|late|mid|"
                                  r"of|during|around|through)[\s-]+$", re.IGNORECASE)
 _YEAR = re.compile(r"^\d{4}$")
+_KOREAN_TIME = re.compile(r"\s?(?:년|개월|주일|일|시간|分|年|月|日)")
 
 
 def _ascii_digits(s: str) -> str:
@@ -39,7 +40,7 @@ def digits(text: str) -> tuple[Decimal, int | None]:
 def words(text: str) -> Decimal | None:
     """A number in English words: "twelve", "two hundred and forty", "a billion", "half a million"."""
     s = _SPACES.sub(" ", text.lower()).replace("-", " ")
-    s = s.replace("one and a half", "oneandahalf").replace("half a ", "half ").replace("half an ", "half ")
+    s = re.sub(r"\bhalf an?\b", "half", s.replace("one and a half", "oneandahalf"))
     total, current = Decimal(0), Decimal(0)
     for token in s.split():
         if token == "and":
@@ -120,7 +121,7 @@ class Amount:
             self.raw, self.written = words(m.group(f"wd{n}")), None
         else:
             self.raw, self.written = digits(m.group(f"dg{n}"))
-        if self.raw is not None and m.group(f"sg{n}"):
+        if self.raw is not None and m.group(f"sg{n}") in ("-", "−"):
             self.raw = -self.raw
         scale = m.group(f"sc{n}")
         self.scale = (lx.SCALES.get(scale.lower()) or lx.CURRENCY_SCALES.get(scale.lower())) if scale else None
@@ -148,8 +149,6 @@ def _counted(m: re.Match, value: Decimal, detect: bool) -> tuple[str | None, int
     if not text:
         return None, -1
     found = [(w.group(), w.end()) for w in re.finditer(r"\S+", text)]
-    if detect and not found[0][0][0].islower():
-        return None, -1
     keep = [i for i, (w, _) in enumerate(found) if _plural(w)]
     if keep:
         last = keep[-1]
@@ -157,6 +156,8 @@ def _counted(m: re.Match, value: Decimal, detect: bool) -> tuple[str | None, int
         last = 0
     else:
         return None, -1
+    if detect and not found[last][0][0].islower():
+        return None, -1  # "1718 Committee", a list number before a headline; "3 Chinese firms" is kept
     return " ".join(w for w, _ in found[:last + 1]), m.start("ct") + found[last][1]
 
 
@@ -169,8 +170,8 @@ def english(m: re.Match, text: str, detect: bool) -> tuple[int, int, Figure] | N
     if m.group("frac"):
         a, b = (_fraction_part(m.group(g)) for g in ("fa", "fb"))
         in_words = m.group("fa")[0].isalpha() and m.group("fb")[0].isalpha()
-        if a is None or not b or a > b or (m.group("fin") and not in_words):
-            return None
+        if a is None or not b or a > b or (m.group("fin") and not in_words and b > 1000):
+            return None  # "one in five", "1 in 3"; not "5 in 2023"
         value = a * 100 / b
         if value != value.to_integral_value():
             value = value.quantize(Decimal("0.01"))  # "one in three": 33.33
@@ -268,6 +269,8 @@ def cjk(m: re.Match, text: str, detect: bool) -> tuple[int, int, Figure] | None:
     qualifier = pre or pre2 or post or ("more_than" if m.group("km") else None)
     if detect and not (unit or counter or m.group("kn") or qualifier):
         return None
+    if detect and not (unit or counter) and _KOREAN_TIME.match(text, m.end()):
+        return None  # "10여 년간": a duration
     end = m.end()
     while end > m.start() and text[end - 1].isspace():
         end -= 1
