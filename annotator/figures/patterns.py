@@ -48,8 +48,9 @@ WORDS = (rf"(?<![^\W_])(?:(?:an?|half{S}+an?|one{S}+and{S}+a{S}+half){S}+{_big}|
 _signs = sorted(lx.CURRENCY_SIGNS, key=len, reverse=True)
 CURRENCY_BEFORE = "(?:" + "|".join(
     [re.escape(s) for s in _signs if not s[0].isalpha() or "$" in s or "¥" in s]
-    + [_case_sensitive([s for s in _signs if s[0].isalpha() and "$" not in s and "¥" not in s]
-                       + lx.CURRENCY_CODES + list(lx.RMB))]) + ")"
+    # Codes may touch the number ("USD3bn", "RMB3.5 billion") but not a word ("USDA").
+    + ["(?-i:" + alt([s for s in _signs if s[0].isalpha() and "$" not in s and "¥" not in s]
+                     + lx.CURRENCY_CODES + list(lx.RMB), word=False) + r")(?![^\W\d_])"]) + ")"
 CURRENCY_AFTER = "(?:" + "|".join(
     [alt(lx.CURRENCY_WORDS), _case_sensitive(lx.CURRENCY_CODES + list(lx.RMB)),
      "|".join(re.escape(s) for s in ("€", "$", "£", "¥", "₩", "₹", "₽", "원", "￦"))]) + ")"
@@ -106,7 +107,8 @@ _bigc = "[" + "".join(lx.CJK_BIG) + "]"
 _piece = rf"(?:{_num}{S}?{_small}?|(?<![^\W\d_]){_small})"
 _seq = rf"(?:{_piece}(?:{_num}{S}?{_small}?|{_small})*)"
 # At least one big unit ("2억5천만", "7,000만", "1조 2천억"), or a small one after digits ("3천").
-CJK_NUMBER = (rf"(?:(?:{_seq}{_bigc}(?:{S}(?={_seq}{_bigc}))?)+(?:{_num}{S}?{_small}?|{_small})*"
+# A space may part groups ("1조 2천억", "1만 2천 명") when a unit follows the digits.
+CJK_NUMBER = (rf"(?:(?:{_seq}{_bigc}(?:{S}(?={_seq}{_bigc}))?)+(?:{S}?{_num}{S}?{_small}|{_num}|{_small})*"
               rf"|{_num}{S}?{_small}(?:{_num}{S}?{_small}?)*)")
 CJK_UNIT = alt(list(lx.CJK_CURRENCIES) + lx.CJK_PERCENT, word=False)
 CJK_COUNTERS = ["명", "건", "개국", "개사", "개", "곳", "회", "번", "차례", "대", "척", "발", "채", "마리",
@@ -116,7 +118,7 @@ CJK_COUNTER = alt(CJK_COUNTERS, word=False)
 CJK = re.compile(
     rf"(?<![\d.,A-Za-z])"
     rf"(?:(?:{_named(lx.CJK_PRE_QUALIFIERS, 'kq', lambda w: alt(w, word=False))}){S}?)?"
-    rf"(?:(?:{_named(lx.CJK_PERIODS, 'kt', lambda w: alt(w, word=False))}){S}?)?"
+    rf"(?:(?:{_named(lx.CJK_PERIODS, 'kt', lambda w: alt(w, word=False))}){S}?(?:평균{S}?)?)?"
     rf"(?:(?:{_named(lx.CJK_PRE_QUALIFIERS, 'kr', lambda w: alt(w, word=False))}){S}?)?"
     rf"(?:(?P<kc>US\$|\$|€|£|¥|₩){S}?)?"
     rf"(?:(?P<kn>{CJK_NUMBER})|(?P<kd>{DIGITS}))"

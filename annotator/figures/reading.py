@@ -132,7 +132,7 @@ class Amount:
             self.currency = _currency_after(m.group(f"ca{n}"))
         self.percent = m.group(f"pc{n}") is not None
         self.year_like = (not self.in_words and self.scale is None and self.currency is None and not self.percent
-                          and bool(_YEAR.match(m.group(f"dg{n}"))))
+                          and bool(_YEAR.match(m.group(f"dg{n}"))) and 1900 <= self.raw <= 2100)
 
     def value(self, scale: int | None) -> Decimal:
         return self.raw * (scale or 1)
@@ -182,7 +182,8 @@ def english(m: re.Match, text: str, detect: bool) -> tuple[int, int, Figure] | N
     if one.raw is None or (two is not None and two.raw is None):
         return None
     if one.year_like or (two is not None and two.year_like):
-        return None
+        if not (two is None and one.raw % 100 == 0 and _counted(m, one.raw, detect)[0]):
+            return None  # a year ("in 2023", "the 2024 elections"); "2000 troops" is a count
     if not one.in_words and re.fullmatch(r"\d{4}", m.group("dg1")) and one.currency is None and not one.percent \
             and one.scale is None and _PREPOSITION_BEFORE.search(text, 0, m.start()) and 1000 <= one.raw <= 2100:
         return None
