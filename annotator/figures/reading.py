@@ -14,7 +14,7 @@ from .figure import Figure, last_digit_exponent, make
 _SPACES = re.compile(r"[\s\u00a0\u202f\u2009]+")
 _EURO_DOTS = re.compile(r"^\d{1,3}(?:\.\d{3}){2,}(?:,\d+)?$|^\d{1,3}\.\d{3},\d+$")
 _DECIMAL_COMMA = re.compile(r"^\d+,\d{1,2}$")
-_PREPOSITION_BEFORE = re.compile(r"(?:^|[^\w])(?:in|since|by|until|till|from|before|after|circa|early|late|mid|"
+_PREPOSITION_BEFORE = re.compile(r"(?<![^\W_])(?:in|since|by|until|till|from|before|after|circa|early|late|mid|"
                                  r"of|during|around|through)[\s-]+$", re.IGNORECASE)
 _YEAR = re.compile(r"^\d{4}$")
 _KOREAN_TIME = re.compile(r"\s?(?:년|개월|주일|일|시간|分|年|月|日)")
@@ -101,10 +101,33 @@ def _currency_after(word: str) -> str | None:
     return lx.CURRENCY_WORDS.get(w.lower())
 
 
+_GROUPS: dict[tuple[str, str], tuple[str, ...]] = {}
+_SIGNALS: dict[str, tuple[int, ...]] = {}
+
+
+def _has_signal(m: re.Match) -> bool:
+    """Whether the match has one of what the detector needs: a currency, percent, scale, counted
+    noun, share or qualifier."""
+    indices = _SIGNALS.get(m.re.pattern)
+    if indices is None:
+        indices = _SIGNALS[m.re.pattern] = tuple(
+            i - 1 for n, i in m.re.groupindex.items()
+            if n in ("ct", "frac") or n[:2] in ("cb", "ca", "pc", "sc") or n.startswith(("q_", "p_")))
+    groups = m.groups()
+    for i in indices:
+        if groups[i] is not None:
+            return True
+    return False
+
+
 def _first(m: re.Match, prefix: str) -> tuple[str | None, int]:
     """Which of the groups named PREFIX_<key> matched: (key, its start)."""
-    for name, value in m.groupdict().items():
-        if value is not None and name.startswith(prefix + "_"):
+    key = (m.re.pattern, prefix)
+    names = _GROUPS.get(key)
+    if names is None:
+        names = _GROUPS[key] = tuple(n for n in m.re.groupindex if n.startswith(prefix + "_"))
+    for name in names:
+        if m.group(name) is not None:
             return name[len(prefix) + 1:], m.start(name)
     return None, -1
 
@@ -164,6 +187,8 @@ def _counted(m: re.Match, value: Decimal, detect: bool) -> tuple[str | None, int
 def english(m: re.Match, text: str, detect: bool) -> tuple[int, int, Figure] | None:
     """The figure of a match of ``patterns.ENGLISH``, or None when it is not one (a year, a bare
     number in an article, a small number word without a plural noun)."""
+    if detect and not _has_signal(m):
+        return None  # a bare number: a list item, a page count, a name ("1718 Committee")
     qualifier, qstart = _first(m, "q")
     post, _ = _first(m, "p")
     period, _ = _first(m, "t")
@@ -185,7 +210,7 @@ def english(m: re.Match, text: str, detect: bool) -> tuple[int, int, Figure] | N
         if not (two is None and one.raw % 100 == 0 and _counted(m, one.raw, detect)[0]):
             return None  # a year ("in 2023", "the 2024 elections"); "2000 troops" is a count
     if not one.in_words and re.fullmatch(r"\d{4}", m.group("dg1")) and one.currency is None and not one.percent \
-            and one.scale is None and _PREPOSITION_BEFORE.search(text, 0, m.start()) and 1000 <= one.raw <= 2100:
+            and one.scale is None and _PREPOSITION_BEFORE.search(text, max(0, m.start() - 12), m.start()) and 1000 <= one.raw <= 2100:
         return None
     scale1, scale2 = one.scale, two.scale if two else None
     if two is not None and scale1 is None and scale2 and abs(one.raw) <= abs(two.raw):
@@ -284,30 +309,99 @@ def _number_spans(m: re.Match) -> list[tuple[int, int]]:
             if g in m.re.groupindex and m.group(g) is not None]
 
 
+def _is_date(text: str, numbers: list[tuple[int, int]]) -> bool:
+    """Whether any of the match's numbers is part of a date or a time."""
+    for start, end in numbers:
+        for d in pt.DATES.finditer(text, max(0, start - 24), min(len(text), end + 16)):
+            if d.start() < end and start < d.end():
+                return True
+    return False
+
+
+_HSPACE = " \t\u00a0\u2009\u202f\u3000"
+_PUNCT = "([{\"'“‘,;:"
+
+
+def _window_start(text: str, anchor: int, pos: int) -> int:
+    """Where a figure holding the number at ``anchor`` may start: the token it is in ("US$3"),
+    reaching back over words that can come before an amount ("more than", "between", "an
+    estimated"), on the same line, never before ``pos``."""
+    low = max(pos, anchor - pt.LOOK_BEHIND)
+    start = anchor
+    while start > low and not text[start - 1].isspace():
+        start -= 1
+    for _ in range(6):
+        end = start
+        while end > low and text[end - 1] in _HSPACE:
+            end -= 1
+        if end == start or end <= low:
+            break
+        begin = end
+        while begin > low and not text[begin - 1].isspace():
+            begin -= 1
+        if text[begin:end].lower().strip(_PUNCT) not in pt.PREFIX_WORDS:
+            break
+        start = begin
+    return max(start, low)
+
+
+def _window_end(text: str, anchor: int) -> int:
+    end = anchor + pt.LOOK_AHEAD
+    if end >= len(text):
+        return len(text)
+    while end < len(text) and not text[end].isspace():  # never cut a word: it would end a match
+        end += 1
+    return end
+
+
+_CJK_CHAR = re.compile(r"[\u1100-\u11ff\u3040-\u30ff\u3130-\u318f\u3400-\u9fff\uac00-\ud7af\uf900-\ufaff]")
+
+
+def _maybe_date(figure: Figure) -> bool:
+    """Only a small whole number without a unit can be part of a date or a time."""
+    return figure.unit is None and isinstance(figure.value, int) and 0 <= figure.value <= 9999
+
+
+def anchors(text: str) -> list[tuple[int, int]]:
+    """Where numbers are: digit runs, CJK numerals, number words (as words, any case), in order."""
+    found = [m.span() for m in pt.DIGIT_ANCHOR.finditer(text)]
+    folded = text.encode("ascii", "replace").lower()
+    found += [m.span() for m in pt.WORD_ANCHOR.finditer(folded)]
+    found.sort()
+    return found
+
+
+def _scan(text: str, pattern: re.Pattern, build, detect: bool, spots) -> Iterator[tuple[int, int, Figure]]:
+    pos = 0
+    cjk_only = pattern is pt.CJK
+    for a, a_end in spots:
+        if a < pos:
+            continue
+        if cjk_only and not _CJK_CHAR.search(text, max(0, a - 12), a_end + 40):
+            continue  # a CJK figure has a CJK numeral, unit, counter or qualifier next to its number
+        m = pattern.search(text, _window_start(text, a, pos), _window_end(text, a))
+        if m is None or m.start() > a:
+            pos = a_end  # no figure holds this number
+            continue
+        numbers = _number_spans(m)
+        try:
+            result = build(m, text, detect)
+        except (InvalidOperation, ArithmeticError, ValueError):
+            result = None
+        if result is not None and _maybe_date(result[2]) and _is_date(text, numbers):
+            result = None
+        if result is not None and result[1] > result[0]:
+            yield result
+            pos = result[1]
+        else:
+            pos = max(numbers[0][1] if numbers else m.end(), a + 1)
+
+
 def candidates(text: str, detect: bool) -> Iterator[tuple[int, int, Figure]]:
     """Every figure in ``text``, in order, without overlaps; ``detect`` is the article detector's
     stricter test (a bare number in prose is not a figure; a phrase the reviewer tagged may be one)."""
-    dates = [d.span() for d in pt.DATES.finditer(text)]
-    found: list[tuple[int, int, Figure]] = []
-    for pattern, build in ((pt.ENGLISH, english), (pt.CJK, cjk)):
-        pos = 0
-        while pos <= len(text):
-            m = pattern.search(text, pos)
-            if m is None:
-                break
-            numbers = _number_spans(m)
-            result = None
-            if not any(s < de and ds < e for s, e in numbers for ds, de in dates):
-                try:
-                    result = build(m, text, detect)
-                except (InvalidOperation, ArithmeticError, ValueError):
-                    result = None
-            if result is not None and result[1] > result[0]:
-                found.append(result)
-                pos = max(result[1], m.start() + 1)
-            else:
-                pos = (numbers[0][1] if numbers else m.end())
-                pos = max(pos, m.start() + 1)
+    spots = anchors(text)
+    found = [*_scan(text, pt.ENGLISH, english, detect, spots), *_scan(text, pt.CJK, cjk, detect, spots)]
     found.sort(key=lambda f: (f[0], -(f[1] - f[0])))
     last_end = -1
     for start, end, figure in found:
