@@ -506,4 +506,18 @@ HELD_OUT = [
     ("G20", None, None, None, None, None, None),
 ]
 
-ALL = ALL + HELD_OUT
+# Added after probing more phrases by hand (these read wrong before the change that follows them).
+PROBED = [
+    ("two-thirds", 66.67, PCT, None, None, None, None),
+    ("a third", 33.33, PCT, None, None, None, None),
+    ("three-quarters of member states", 75, PCT, None, None, None, None),
+    ("less than a third", 33.33, PCT, None, LESS, None, None),
+    ("5.000 €", 5000, "EUR", None, None, None, None),  # no currency is quoted to a thousandth
+    ("€1.200", 1200, "EUR", None, None, None, None),
+    ("40 pc", 40, PCT, None, None, None, None),
+    ("3 billion US$", 3 * B, "USD", None, None, None, None),
+    ("1/3", None, None, None, None, None, None),  # a date, a ratio or a fraction: not read
+    ("24/7", None, None, None, None, None, None),
+]
+
+ALL = ALL + HELD_OUT + PROBED

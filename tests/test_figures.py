@@ -141,8 +141,9 @@ def test_any_integer_with_thousands_separators_reads_back(n):
 @given(st.integers(1000, 10**15))
 def test_any_integer_in_euro_style_reads_back(n):
     text = f"{n:,}".replace(",", ".")
-    expected = n if text.count(".") >= 2 else Decimal(text)  # "1.200" is one point two
-    assert Decimal(str(read_figure(f"€{text}").value)) == expected
+    assert read_figure(f"€{text}").value == n  # no currency is quoted to a thousandth
+    expected = n if text.count(".") >= 2 else Decimal(text)  # without a currency "1.200" is one point two
+    assert Decimal(str(read_figure(text).value)) == expected
 
 
 SCALE_WORDS = {"thousand": 10**3, "million": 10**6, "billion": 10**9, "trillion": 10**12, "bn": 10**9,

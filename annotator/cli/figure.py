@@ -7,7 +7,6 @@ import sys
 
 import click
 
-from ..figures import describe, no_reading, read_figure
 from .options import json_option
 
 
@@ -21,6 +20,8 @@ def figure(phrases: tuple[str, ...], as_json: bool) -> None:
     object {"text", "value", "unit", "counted", "qualifier", "period", "upper", "interval",
     "source"}; "value" is null for a phrase that is not a figure. Exits 0 either way.
     """
+    from ..figures import describe, no_reading, read_figure  # its patterns: not on every command's start
+
     for phrase in _phrases(phrases):
         reading = read_figure(phrase)
         if as_json:

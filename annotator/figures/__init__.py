@@ -19,7 +19,8 @@ The API the store, the edits, the formats and the suggestion source use:
 What is read:
 
 - value fully scaled: digits with thousands commas ("1,200"), a decimal point ("1.7"), European
-  dots only where they cannot be a decimal point ("1.200.000", "1.200,50"; "1.200" is 1.2), a
+  dots only where they cannot be a decimal point ("1.200.000", "1.200,50", "5.000 €": no currency
+  is quoted to a thousandth without a scale; a bare "1.200" is 1.2), a
   decimal comma only where it cannot be a thousands one ("3,5%" is 3.5; "1,200" is 1200), thin or
   no-break spaces ("1 200"); number words ("two hundred and forty", "a billion", "half a
   million"); scales thousand, million, billion, trillion, k, mn, mln, bn, tn, lakh, crore, and m,
@@ -38,7 +39,8 @@ What is read:
   year ago" is not a period;
 - upper: the top of a range ("between $2 billion and $3 billion", "$2–3 billion", "2 to 3
   million"; the low end takes the high end's scale when it has none and is not larger);
-- "nine out of ten", "one in five": a share, read as a percentage (90, 20).
+- "nine out of ten", "one in five", "two-thirds", "a quarter": a share, read as a percentage (90,
+  20, 66.67, 25); "3/4" is not read (a date, a schedule or a ratio).
 
 Not figures: calendar years (a four-digit 1900–2100 with no separator, currency, percent or
 scale, and any four-digit number after "in", "since", "by", ...), dates ("March 3, 2024",

@@ -12,7 +12,7 @@ from decimal import Decimal
 
 # Horizontal white space only: a figure never runs across a line break (a list number on one line
 # and a capitalised word on the next are not "1 Amazon").
-SPACE = r"[^\S\r\n\u2028\u2029\x0b\x0c\x1c-\x1e\x85]"
+SPACE = "[^\\S\n\r\u2028\u2029]"  # literal characters: the class recurs hundreds of times in the patterns
 
 
 def alternation(phrases, *, word: bool = True) -> str:
@@ -85,7 +85,7 @@ CJK_CURRENCIES = {
     "欧元": "EUR", "ユーロ": "EUR", "韩元": "KRW", "ウォン": "KRW", "日元": "JPY", "英镑": "GBP",
 }
 
-PERCENT_WORDS = ["%", "％", "per cent", "percent", "per-cent", "pct", "pct."]
+PERCENT_WORDS = ["%", "％", "per cent", "percent", "per-cent", "pct", "pct.", "pc"]
 CJK_PERCENT = ["%", "％", "퍼센트", "프로"]
 
 # ---------------------------------------------------------------------------------------- scales
@@ -181,6 +181,9 @@ TENS = {w: 10 * (i + 2) for i, w in enumerate("twenty thirty forty fifty sixty s
 TENS["fourty"] = 40  # a common misspelling, still a number
 WORD_SCALES = {"hundred": 100, "thousand": 10**3, "million": 10**6, "billion": 10**9, "trillion": 10**12}
 DOZEN = {"dozen": 12}
+# "two-thirds", "a quarter": shares, read as percentages.
+FRACTIONS = {"half": 2, "halves": 2, "third": 3, "thirds": 3, "quarter": 4, "quarters": 4, "fifth": 5,
+             "fifths": 5, "sixth": 6, "sixths": 6, "eighth": 8, "eighths": 8, "tenth": 10, "tenths": 10}
 HALF = Decimal("0.5")
 
 # ----------------------------------------------------------------------------- counted nouns

@@ -53,7 +53,8 @@ CURRENCY_BEFORE = "(?:" + "|".join(
                      + lx.CURRENCY_CODES + list(lx.RMB), word=False) + r")(?![^\W\d_])"]) + ")"
 CURRENCY_AFTER = "(?:" + "|".join(
     [alt(lx.CURRENCY_WORDS), _case_sensitive(lx.CURRENCY_CODES + list(lx.RMB)),
-     "|".join(re.escape(s) for s in ("€", "$", "£", "¥", "₩", "₹", "₽", "원", "￦"))]) + ")"
+     "|".join(re.escape(s) for s in ("US$", "HK$", "A$", "C$", "S$", "NZ$", "€", "$", "£", "¥", "₩", "₹", "₽",
+                                     "원", "￦"))]) + ")"
 PERCENT = alt(lx.PERCENT_WORDS)
 
 
@@ -88,11 +89,16 @@ _range = rf"(?P<rg>{S}*(?:-|–|—|~|to(?![^\W_]))|(?(bt){S}+and(?![^\W_])|(?!)
 FRACTION = (rf"(?P<fa>{DIGITS}|{WORDS}){S}+(?:out{S}+of|(?P<fin>in)){S}+(?P<fb>{DIGITS}|{WORDS})"
             r"(?![^\W_])")
 
-ENGLISH = re.compile(
+# "two-thirds", "a quarter", "one half": a share.
+SHARE = (rf"(?P<sa>an?|one|two|three|four|five|six|seven|eight|nine)(?:{S}+|-)"
+         rf"(?P<sb>{alt(lx.FRACTIONS)})(?![^\W_])")
+
+_SOURCES: dict[str, tuple[str, int]] = {}
+_SOURCES["ENGLISH"] = (
     rf"(?<![\w.,:/+\-–−$€£¥₩])"
     rf"(?:(?:{QUALIFIER})(?:{S}+|(?<=[~≈<>≥≤=]){S}*))?"
     rf"(?:(?P<bt>between|from){S}+)?"
-    rf"(?:(?P<frac>{FRACTION})|{amount(1)}(?:{_range}{amount(2)})?)"
+    rf"(?:(?P<frac>{FRACTION})|(?P<share>{SHARE})|{amount(1)}(?:{_range}{amount(2)})?)"
     rf"(?:{S}*(?:{POST_QUALIFIER})(?![\w+]))?"
     rf"{COUNTED}?"
     rf"(?:(?:{S}+|{S}*-|{S}*(?=/))(?:{PERIOD}))?",
@@ -115,7 +121,7 @@ CJK_COUNTERS = ["명", "건", "개국", "개사", "개", "곳", "회", "번", "�
                 "가구", "人", "件", "个国家", "个", "か国", "カ国", "ヶ国", "カ所", "名", "回", "次", "家"]
 CJK_COUNTER = alt(CJK_COUNTERS, word=False)
 
-CJK = re.compile(
+_SOURCES["CJK"] = (
     rf"(?<![\d.,A-Za-z])"
     rf"(?:(?:{_named(lx.CJK_PRE_QUALIFIERS, 'kq', lambda w: alt(w, word=False))}){S}?)?"
     rf"(?:(?:{_named(lx.CJK_PERIODS, 'kt', lambda w: alt(w, word=False))}){S}?(?:평균{S}?)?)?"
@@ -125,6 +131,7 @@ CJK = re.compile(
     rf"(?P<km>여|余|多)?"
     rf"(?:{S}?(?:(?P<ku>{CJK_UNIT})|(?P<kk>{CJK_COUNTER})))?"
     rf"(?:{S}?(?:{_named(lx.CJK_POST_QUALIFIERS, 'kp', lambda w: alt(w, word=False))}))?",
+    0,
 )
 
 # Where a figure can be: a run of digits or a CJK numeral (one regular expression led by a
@@ -132,7 +139,7 @@ CJK = re.compile(
 # ``reading.anchors``). Patterns are tried only in a window around these: tried at every position
 # of a 1 MB article they cost seconds.
 DIGIT_ANCHOR = re.compile(rf"[\d{''.join(lx.CJK_SMALL)}](?:[\d.,]*\d)?")
-_number_words = sorted(set(lx.UNITS) | set(lx.TENS) | set(lx.WORD_SCALES) | set(lx.DOZEN) | {"half"},
+_number_words = sorted(set(lx.UNITS) | set(lx.TENS) | set(lx.WORD_SCALES) | set(lx.DOZEN) | set(lx.FRACTIONS),
                        key=len, reverse=True)
 # Over the text encoded as ASCII with "?" for anything else (one byte per code point, so offsets
 # hold) and lowercased: four times faster than a case-insensitive str pattern.
@@ -150,11 +157,22 @@ LOOK_AHEAD = 240  # longest figure after its number's start: a range, three coun
 # ---------------------------------------------------------------------------------------- dates
 
 _month = "(?-i:" + "|".join(sorted(lx.MONTHS, key=len, reverse=True)) + r")\.?"
-DATES = re.compile(
+_SOURCES["DATES"] = (
     rf"\b{_month}{S}+\d{{1,2}}(?:st|nd|rd|th)?(?:,?{S}+\d{{4}})?(?!\d)"  # March 3, 2024
     rf"|\b\d{{1,2}}(?:st|nd|rd|th)?{S}+(?:of{S}+)?{_month}(?:,?{S}+\d{{4}})?(?!\d)"  # 3 March 2024
     rf"|\b{_month}{S}+\d{{4}}(?!\d)"  # March 2024
     r"|\b\d{4}-\d{1,2}-\d{1,2}\b|\b\d{1,2}/\d{1,2}/\d{2,4}\b|\b\d{1,2}\.\d{1,2}\.\d{4}\b"
     r"|\b\d{1,2}:\d{2}(?::\d{2})?\b"
-    r"|\d+(?:\.\d+)?\s?(?:년|개월|월|일|시간|시|분|초|年|月|日|時)"
+    r"|\b\d{1,4}/\d{1,4}\b"  # "3/4", "24/7": a date, a schedule or a ratio, too ambiguous to read
+    r"|\d+(?:\.\d+)?\s?(?:년|개월|월|일|시간|시|분|초|年|月|日|時)",
+    0,
 )
+
+
+def __getattr__(name: str) -> re.Pattern:
+    """``ENGLISH``, ``CJK``, ``DATES``, compiled on first use: compiling them takes about a
+    quarter of a second, which every command's start would otherwise pay."""
+    if name in _SOURCES:
+        pattern = globals()[name] = re.compile(*_SOURCES[name])
+        return pattern
+    raise AttributeError(name)

@@ -112,7 +112,7 @@ def _has_signal(m: re.Match) -> bool:
     if indices is None:
         indices = _SIGNALS[m.re.pattern] = tuple(
             i - 1 for n, i in m.re.groupindex.items()
-            if n in ("ct", "frac") or n[:2] in ("cb", "ca", "pc", "sc") or n.startswith(("q_", "p_")))
+            if n in ("ct", "frac", "share") or n[:2] in ("cb", "ca", "pc", "sc") or n.startswith(("q_", "p_")))
     groups = m.groups()
     for i in indices:
         if groups[i] is not None:
@@ -154,6 +154,11 @@ class Amount:
         elif m.group(f"ca{n}"):
             self.currency = _currency_after(m.group(f"ca{n}"))
         self.percent = m.group(f"pc{n}") is not None
+        if (self.currency and self.scale is None and self.written == -3
+                and re.fullmatch(r"\d{1,3}\.\d{3}", m.group(f"dg{n}") or "")):
+            # "5.000 €", "€1.200": no currency is quoted to a thousandth without a scale, so the
+            # dot is a European thousands separator ("$3.129 billion" keeps its decimals).
+            self.raw, self.written = self.raw * 1000, None
         self.year_like = (not self.in_words and self.scale is None and self.currency is None and not self.percent
                           and bool(_YEAR.match(m.group(f"dg{n}"))) and 1900 <= self.raw <= 2100)
 
@@ -202,6 +207,15 @@ def english(m: re.Match, text: str, detect: bool) -> tuple[int, int, Figure] | N
             value = value.quantize(Decimal("0.01"))  # "one in three": 33.33
         start = qstart if qualifier else m.start("frac")
         return start, m.end("frac"), make(value, unit="percent", qualifier=qualifier or _POST.get(post))
+    if m.group("share"):
+        if detect and not re.match(rf"{lx.SPACE}+of(?![^\W_])", text[m.end("share"):m.end("share") + 8]):
+            return None  # "a third country", "the first quarter": only "two-thirds of ..." is a share
+        count = Decimal(1) if m.group("sa").lower() in ("a", "an") else words(m.group("sa"))
+        value = count * 100 / lx.FRACTIONS[m.group("sb").lower()]
+        if value != value.to_integral_value():
+            value = value.quantize(Decimal("0.01"))
+        start = qstart if qualifier else m.start("share")
+        return start, m.end("share"), make(value, unit="percent", qualifier=qualifier or _POST.get(post))
     one = Amount(m, 1)
     two = Amount(m, 2) if m.group("rg") is not None else None
     if one.raw is None or (two is not None and two.raw is None):
@@ -305,7 +319,7 @@ def cjk(m: re.Match, text: str, detect: bool) -> tuple[int, int, Figure] | None:
 
 
 def _number_spans(m: re.Match) -> list[tuple[int, int]]:
-    return [m.span(g) for g in ("dg1", "wd1", "dg2", "wd2", "fa", "fb", "kn", "kd")
+    return [m.span(g) for g in ("dg1", "wd1", "dg2", "wd2", "fa", "fb", "share", "kn", "kd")
             if g in m.re.groupindex and m.group(g) is not None]
 
 
