@@ -518,6 +518,15 @@ PROBED = [
     ("3 billion US$", 3 * B, "USD", None, None, None, None),
     ("1/3", None, None, None, None, None, None),  # a date, a ratio or a fraction: not read
     ("24/7", None, None, None, None, None, None),
+    ("more than 50 U.N. member states", 50, None, "U.N. member states", MORE, None, None),
+    ("some 3,000 IT workers", 3000, None, "IT workers", APX, None, None),
+    ("50 US states", 50, None, "US states", None, None, None),
+    ("more than 50 member states.", 50, None, "member states", MORE, None, None),
+    ("3億円", 300 * M, "JPY", None, None, None, None),
+    ("約3億ドル", 300 * M, "USD", None, APX, None, None),
+    ("2万多人", 20_000, None, "人", MORE, None, None),
+    ("3천억 원을 넘는", 300 * B, "KRW", None, MORE, None, None),
+    ("1万5000명", 15_000, None, "명", None, None, None),
 ]
 
 ALL = ALL + HELD_OUT + PROBED

@@ -257,6 +257,12 @@ def test_cli_json_through_a_subprocess():
     assert set(lines[0]) == {"text", "value", "unit", "counted", "qualifier", "period", "upper", "interval", "source"}
 
 
+def test_other_commands_do_not_pay_for_the_patterns():
+    code = "import sys, annotator.cli; print('annotator.figures' in sys.modules)"
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert proc.stdout.strip() == "False", proc.stderr
+
+
 def test_cli_reads_phrases_from_stdin_and_has_help():
     result = CliRunner().invoke(cli, ["figure", "--json", "-"], input="40%\n\n58 cyberattacks\n")
     assert result.exit_code == 0

@@ -81,8 +81,10 @@ POST_QUALIFIER = _named({k: [w.strip() for w in v] for k, v in lx.POST_QUALIFIER
 _not_after = alt(lx.NOT_PERIOD_AFTER)
 PERIOD = "|".join(
     f"(?P<t_{key}>{alt(words)}(?!{S}+{_not_after}))" for key, words in lx.PERIODS.items())
-_word = r"[^\W\d_][\w'’-]*"
-_stop = alt(lx.STOP_WORDS)
+# A word, or an abbreviation with its dots ("U.N."); a sentence's full stop is not part of it.
+_word = r"[^\W\d_][\w'’-]*(?:(?:\.[^\W\d_][\w'’-]*)+\.?)?"
+# Stop words as written in prose or at a title's start, not in capitals: "IT workers", "US states".
+_stop = "(?-i:" + alt(lx.STOP_WORDS | {w.capitalize() for w in lx.STOP_WORDS}) + ")"
 COUNTED = rf"(?P<ct>(?:{S}+(?!{_stop}){_word}){{1,3}})"
 _range = rf"(?P<rg>{S}*(?:-|–|—|~|to(?![^\W_]))|(?(bt){S}+and(?![^\W_])|(?!))){S}*"
 # "nine out of ten", "one in five": a share, read as a percentage.
