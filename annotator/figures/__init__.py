@@ -64,7 +64,7 @@ from __future__ import annotations
 from typing import Any, Mapping
 
 from .figure import FIELDS, PERIODS, QUALIFIERS, Figure, describe, make, no_reading, overlap
-from .reading import candidates
+from .scan import candidates
 
 __all__ = ["Figure", "read_figure", "find_figures", "figure_attrs", "edited", "describe", "overlap",
            "no_reading", "FIGURE_LABEL"]
