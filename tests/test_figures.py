@@ -191,7 +191,7 @@ def test_korean_compounds_read_back(eok, man, won):
     assert figure.value == eok * 10**8 + man * 10**4 and figure.unit == "KRW"
 
 
-@settings(max_examples=300)
+@settings(max_examples=300, deadline=None)
 @given(st.one_of(st.text(max_size=80), tricky_text,
                  st.lists(st.sampled_from(["$", "3", ",", "000", " billion", "about ", "조", "억", "2", ".",
                                            "%", " people", " 2023", "-", "–", " to ", "만", " 원", " a year",
@@ -229,6 +229,12 @@ def test_no_years_or_dates_are_found():
     text = ("On April 4, 2024 (Apr. 05, 2024 8:05 PM GMT+9) the report covered 2017 to 2023; in 2022 and "
             "since 2019, on 2024-03-03 and 12/05/2023, in the 1990s, the 4th of this month, 2024년 3월 5일.")
     assert find_figures(text) == []
+
+
+def test_number_words_after_quotes_and_signs_are_found():
+    text = "“Twelve people”, ₩two hundred, «three billion dollars», café one"
+    found = [text[s:e] for s, e, _ in find_figures(text)]
+    assert found == ["Twelve people", "₩two hundred", "three billion dollars"]
 
 
 def test_the_detector_skips_bare_numbers_and_durations():

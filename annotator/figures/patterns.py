@@ -145,7 +145,8 @@ _number_words = sorted(set(lx.UNITS) | set(lx.TENS) | set(lx.WORD_SCALES) | set(
                        key=len, reverse=True)
 # Over the text encoded as ASCII with "?" for anything else (one byte per code point, so offsets
 # hold) and lowercased: four times faster than a case-insensitive str pattern.
-WORD_ANCHOR = re.compile(rb"(?<![a-z0-9?])(?:" + b"|".join(w.encode() for w in _number_words) + rb")(?![a-z0-9?])")
+# Boundaries are checked again on the text itself: "?" may be "é" (a letter) or "“" (not one).
+WORD_ANCHOR = re.compile(rb"(?<![a-z0-9])(?:" + b"|".join(w.encode() for w in _number_words) + rb")(?![a-z0-9])")
 # The words that may stand between where a figure starts and its number ("more than", "between",
 # "an estimated", "US$"): the window a pattern is tried in reaches back over these only.
 PREFIX_WORDS = frozenset(

@@ -70,8 +70,9 @@ class Amount:
 
     def __init__(self, m: re.Match, n: int):
         self.span = m.span(f"dg{n}") if m.group(f"dg{n}") is not None else m.span(f"wd{n}")
-        self.start, self.end = m.start(f"cb{n}") if m.group(f"cb{n}") else self.span[0], m.end(f"ca{n}") \
-            if m.group(f"ca{n}") else max(m.end(f"sc{n}"), m.end(f"pc{n}"), self.span[1])
+        first = next((g for g in (f"cb{n}", f"sg{n}") if m.group(g)), None)
+        self.start = m.start(first) if first else self.span[0]
+        self.end = m.end(f"ca{n}") if m.group(f"ca{n}") else max(m.end(f"sc{n}"), m.end(f"pc{n}"), self.span[1])
         self.in_words = m.group(f"dg{n}") is None
         if self.in_words:
             self.raw, self.written = words(m.group(f"wd{n}")), None

@@ -73,7 +73,9 @@ def anchors(text: str) -> list[tuple[int, int]]:
     """Where numbers are: digit runs, CJK numerals, number words (as words, any case), in order."""
     found = [m.span() for m in pt.DIGIT_ANCHOR.finditer(text)]
     folded = text.encode("ascii", "replace").lower()
-    found += [m.span() for m in pt.WORD_ANCHOR.finditer(folded)]
+    n = len(text)
+    found += [m.span() for m in pt.WORD_ANCHOR.finditer(folded)
+              if (m.start() == 0 or not text[m.start() - 1].isalnum()) and (m.end() == n or not text[m.end()].isalnum())]
     found.sort()
     return found
 
