@@ -275,3 +275,4 @@ def test_cli_reads_phrases_from_stdin_and_has_help():
     assert [json.loads(x)["value"] for x in result.stdout.splitlines()] == [40, 58]
     assert "PHRASE" in CliRunner().invoke(cli, ["figure", "-h"]).stdout
     assert CliRunner().invoke(cli, ["figure"]).exit_code == 2
+    assert CliRunner().invoke(cli, ["figure", "--", "-5%"]).stdout.startswith("-5%: -5%")

@@ -16,7 +16,8 @@ from .options import json_option
 def figure(phrases: tuple[str, ...], as_json: bool) -> None:
     """Print the normalisation of each PHRASE ("around $3 billion" → ≈ 3,000,000,000 USD).
 
-    A PHRASE of - reads phrases from standard input, one per line. With --json, each line is an
+    A PHRASE of - reads phrases from standard input, one per line; put -- before a phrase that
+    starts with a dash ("annotator figure -- -5%"). With --json, each line is an
     object {"text", "value", "unit", "counted", "qualifier", "period", "upper", "interval",
     "source"}; "value" is null for a phrase that is not a figure. Exits 0 either way.
     """
