@@ -97,12 +97,13 @@ def cli(ctx: click.Context) -> None:
 
 
 def _register() -> None:
+    from .figure import figure
     from .listing import docs
     from .reviewers import agreement, merge
     from .transfer import export, import_
     from .window import gui
 
-    for command in (gui, import_, export, docs, merge, agreement):
+    for command in (gui, import_, export, docs, merge, agreement, figure):
         cli.add_command(command)
 
 
