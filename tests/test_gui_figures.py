@@ -154,3 +154,16 @@ def test_the_edit_key_on_a_span_that_is_no_figure_says_so(active, qtbot):
     press(qtbot, active, Qt.Key.Key_F, Qt.KeyboardModifier.ShiftModifier)
     assert getattr(active, "figure_dialog", None) is None
     assert "FIGURE span" in active.messages[-1]
+
+
+def test_a_figure_typed_while_a_claim_is_current_shows_its_reading_under_the_claim(active, qtbot):
+    statement = "state-sponsored hacking activities fund 40% of the country’s weapons of mass destruction program"
+    select(active, statement)
+    press(qtbot, active, Qt.Key.Key_C)
+    select(active, "40%")
+    press(qtbot, active, Qt.Key.Key_F)
+    title, members = active.panel.claim_row_texts(0)
+    assert statement[:20] in title
+    assert members == ["40%  =  40%"]
+    [reading] = stored_figure(active)
+    assert reading["unit"] == "percent" and reading["value"] == 40

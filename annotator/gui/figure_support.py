@@ -35,11 +35,13 @@ _started = threading.Lock()  # held once a warm-up thread was started in this pr
 
 
 def _warm() -> None:
-    from ..figures import find_figures, read_figure
+    try:
+        from ..figures import find_figures, read_figure
 
-    read_figure(_WARM_TEXT)
-    find_figures(_WARM_TEXT)
-    _warmed.set()
+        read_figure(_WARM_TEXT)
+        find_figures(_WARM_TEXT)
+    finally:  # loaded or not, the window stops waiting (a key press would then show the error)
+        _warmed.set()
 
 
 class FigureWarmup(QObject):
