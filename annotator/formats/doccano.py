@@ -40,7 +40,7 @@ from __future__ import annotations
 import json
 import warnings
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Iterable, Iterator
 
 from ..atomic import atomic_write
 from ..errors import InputError
@@ -112,19 +112,28 @@ def json_records(content: str, path: str | Path) -> list[tuple[int, Any]]:
 
 
 def read_records(path: str | Path, progress=None) -> list[tuple[int, Any]]:
-    """(line number, value) of a JSONL file, read line by line with progress in bytes; a file of
-    multi-line values (doccano's pretty-printed relation export) is decoded whole instead."""
-    records: list[tuple[int, Any]] = []
+    return list(iter_records(path, progress))
+
+
+def iter_records(path: str | Path, progress=None) -> Iterator[tuple[int, Any]]:
+    """(line number, value) of a JSONL file, read and yielded line by line with progress in bytes;
+    a file of multi-line values (doccano's pretty-printed relation export) is decoded whole instead,
+    going on after the values already yielded."""
+    yielded = 0
     for lineno, line in read_lines(path, progress):
         if not line.strip():
             continue
         try:
-            records.append((lineno, checks.loads(line)))
+            record = (lineno, checks.loads(line))
         except json.JSONDecodeError:
-            return json_records(read_text(path), path)  # names the line of the first real error
+            # The values before this line were one per line, so the whole file's values begin
+            # with them: go on after them. Names the line of the first real error.
+            yield from json_records(read_text(path), path)[yielded:]
+            return
         except ValueError as exc:
             raise InputError(str(exc), path=str(path), line=lineno) from None
-    return records
+        yielded += 1
+        yield record
 
 
 def span_ref(span: Span) -> dict[str, Any]:
@@ -252,13 +261,17 @@ _KNOWN_KEYS = {"id", "text", "title", "annotator", "label", "entities", "relatio
 
 
 def read(path: str | Path, *, default_annotator: str, progress=None) -> list[AnnotatedDocument]:
-    items = []
-    for lineno, obj in read_records(path, progress):
+    return list(iter_read(path, default_annotator=default_annotator, progress=progress))
+
+
+def iter_read(path: str | Path, *, default_annotator: str, progress=None) -> Iterator[AnnotatedDocument]:
+    """Each record's document as soon as its line is read and checked."""
+    for lineno, obj in iter_records(path, progress):
         try:
-            items.append(_parse(obj, default_annotator=default_annotator, where=f"{path}, line {lineno}"))
+            item = _parse(obj, default_annotator=default_annotator, where=f"{path}, line {lineno}")
         except ValueError as exc:
             raise InputError(str(exc), path=str(path), line=lineno) from None
-    return items
+        yield item
 
 
 def _raw_span(raw: Any, index: int) -> tuple[Any, Any, Any, Any]:

@@ -38,7 +38,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Iterable, Iterator
 
 from ..atomic import atomic_write
 from ..errors import InputError
@@ -47,7 +47,7 @@ from . import checks
 from .base import WriteReport, read_text
 from .doccano import link_relations, relations_for_write, unique_spans, warn
 from .jsonl import default_title
-from .labelstudio_regions import Regions, json_array
+from .labelstudio_regions import Regions, iter_json_array
 
 NAME = "label-studio"
 EXTENSIONS = (".json",)
@@ -159,15 +159,20 @@ def _parse_result(result: Any, text: str, where: str, name: str) -> tuple[list[S
 
 
 def read(path: str | Path, *, default_annotator: str) -> list[AnnotatedDocument]:
+    return list(iter_read(path, default_annotator=default_annotator))
+
+
+def iter_read(path: str | Path, *, default_annotator: str) -> Iterator[AnnotatedDocument]:
+    """Each task's layers as soon as the task is decoded and checked (the file's text is read
+    whole: a task may span any number of lines)."""
     content = read_text(path)
-    items: list[AnnotatedDocument] = []
-    for lineno, task in json_array(content, path):
+    for lineno, task in iter_json_array(content, path):
         where = f"{path}, line {lineno}"
         try:
-            items.extend(_parse_task(task, default_annotator=default_annotator, where=where))
+            layers = _parse_task(task, default_annotator=default_annotator, where=where)
         except ValueError as exc:
             raise InputError(str(exc), path=str(path), line=lineno) from None
-    return items
+        yield from layers
 
 
 def _parse_task(task: Any, *, default_annotator: str, where: str) -> list[AnnotatedDocument]:
