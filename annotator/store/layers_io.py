@@ -81,7 +81,7 @@ class LayerIOMixin:
                         labels.add(name)
                         result.labels_added.append(name)
                     self._add_labels(added_labels)
-                doc_id, added = self._insert_document(item.document, position)
+                doc_id, added = self._import_document(item.document, position, stamp)
                 position += int(added)
                 if doc_id not in seen:
                     seen.add(doc_id)
@@ -100,6 +100,27 @@ class LayerIOMixin:
                         reviewers.add(item.annotator)
                     self._import_layer(doc_id, item, result, labels, empty=empty, stamp=stamp)
         return result
+
+    def _import_document(self, doc: Document, position: int, stamp: str) -> tuple[str, bool]:
+        """``_insert_document`` for the import: the text's hash and the id probed in one query
+        (the common case: a new text under a new id)."""
+        if "\x00" in doc.text:  # SQLite's length() stops at a NUL: the text would not be what we stored
+            raise EditError(f"document {doc.id!r}: its text holds a NUL character, which is not text")
+        sha = doc.sha256
+        existing, id_taken = self.db.execute(
+            "SELECT (SELECT id FROM documents WHERE sha256 = ?), EXISTS (SELECT 1 FROM documents WHERE id = ?)",
+            (sha, doc.id)).fetchone()
+        if existing is not None:
+            return existing, False
+        if id_taken:
+            return self._insert_document(doc, position)  # a different text under a taken id: kept apart
+        self.db.execute(
+            "INSERT INTO documents (id, title, text, source, sha256, meta, position, imported_at, length)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (doc.id, doc.title, doc.text, doc.source, sha, json.dumps(doc.meta, ensure_ascii=False) if doc.meta else "{}",
+             position, stamp, len(doc.text)),
+        )
+        return doc.id, True
 
     def _import_layer(
         self, doc_id: str, item: AnnotatedDocument, result: ImportResult, labels: set[str] | None = None,
@@ -142,11 +163,13 @@ class LayerIOMixin:
                              json.dumps(span.attrs, ensure_ascii=False) if span.attrs else "{}", stamp, stamp))
         insert = ('INSERT INTO spans (doc_id, annotator, start, "end", label, attrs, created_at, updated_at)'
                   " VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
-        if item.claims or annotator == GOLD:
-            for row in new_rows:  # claims and gold provenance need the new row ids
-                existing[(row[2], row[3], row[4])] = db.execute(insert, row).lastrowid
-        elif new_rows:
+        if new_rows:
             db.conn.executemany(insert, new_rows)
+        if new_rows and (item.claims or annotator == GOLD):
+            # Claims and gold provenance need the new row ids: one look-up of the layer (its
+            # offsets and label are unique in it) rather than one INSERT per span.
+            existing.update(((s, e, lab), i) for i, s, e, lab in db.execute(
+                'SELECT id, start, "end", label FROM spans WHERE doc_id = ? AND annotator = ?', (doc_id, annotator)))
         result.spans_added += len(new_rows)
         if item.claims or annotator == GOLD:
             id_map = {str(span.id): existing[(span.start, span.end, span.label)] for span in item.spans}
