@@ -117,9 +117,23 @@ def _parse_result(result: Any, text: str, where: str, name: str) -> tuple[list[S
     first_span_of: dict[str, str] = {}
     used: set[str] = set()
     relations = []
+    length = len(text)
     for index, region in enumerate(result, start=1):
         if not isinstance(region, dict):
             raise ValueError(f"{name}: result {index} must be an object")
+        # The common region (one label, offsets and text as the task's own text has them, a
+        # string id) decided without building the names the checks below would quote.
+        value = region.get("value")
+        region_id = region.get("id")
+        if region.get("type") == "labels" and type(value) is dict and type(region_id) is str and region_id:
+            start, end, labels = value.get("start"), value.get("end"), value.get("labels")
+            if (type(start) is int and type(end) is int and 0 <= start < end <= length and type(labels) is list
+                    and len(labels) == 1 and type(labels[0]) is str and labels[0].strip()
+                    and value.get("text", text[start:end]) == text[start:end] and region_id not in used):
+                used.add(region_id)
+                spans.append(Span(start=start, end=end, label=labels[0], id=region_id, attrs={}))
+                first_span_of[region_id] = region_id
+                continue
         if region.get("type") == "relation":
             ends = [checks.id_value(region.get(k), f"{name}: relation {index}: {k!r}") for k in ("from_id", "to_id")]
             if None in ends:

@@ -214,35 +214,49 @@ class LayerIOMixin:
             except KeyError:
                 raise EditError(f"document {item.document.id!r}: a claim refers to span {ref!r}, which it lacks") from None
 
+        decided: list[tuple[Claim, int | None]] = []  # each claim and its row id (None: new, not known yet)
+        new_rows = []
+        new_members = []
         for claim in item.claims:
             statement = row_id(claim.span) if claim.span is not None else None
             members = frozenset(row_id(m) for m in claim.members)
             key = (statement, members, claim.note)
             if have.get(key):
-                claim_id = have[key].pop(0)  # this one is already here: the next equal one is new
-            else:
-                if statement is not None and statement in members:
-                    raise EditError(f"document {item.document.id!r}: claim {claim.id!r}: its statement cannot also "
-                                    "be one of its members")
-                # The layer is touched already and every id in id_map is a span of this layer
-                # (so _insert_claim's and _attach's checks would only repeat themselves).
-                claim_id = self.db.execute(
-                    "INSERT INTO claims (doc_id, annotator, span_id, note, created_at, attrs) VALUES (?, ?, ?, ?, ?, ?)",
-                    (doc_id, item.annotator, statement, claim.note, stamp or now(),
-                     json.dumps(claim.attrs, ensure_ascii=False) if claim.attrs else "{}"),
-                ).lastrowid
-                if members:
-                    self.db.conn.executemany("INSERT OR IGNORE INTO claim_members (claim_id, span_id) VALUES (?, ?)",
-                                             [(claim_id, member) for member in sorted(members)])
-                result.claims_added += 1
-            a = claim.attrs
-            if item.annotator == GOLD and a.get("decision") in ("unanimous", "adjudicated", "edited"):
-                self.db.execute(
-                    "INSERT OR IGNORE INTO gold_claim_provenance (claim_id, sources, decision, decided_by, decided_at)"
-                    " VALUES (?, ?, ?, ?, ?)",
-                    (claim_id, json.dumps(a.get("sources") or []), a["decision"],
-                     str(a.get("decided_by", "")), str(a.get("decided_at", ""))),
-                )
+                decided.append((claim, have[key].pop(0)))  # this one is already here: the next equal one is new
+                continue
+            if statement is not None and statement in members:
+                raise EditError(f"document {item.document.id!r}: claim {claim.id!r}: its statement cannot also "
+                                "be one of its members")
+            decided.append((claim, None))
+            new_rows.append((doc_id, item.annotator, statement, claim.note, stamp or now(),
+                             json.dumps(claim.attrs, ensure_ascii=False) if claim.attrs else "{}"))
+            new_members.append(sorted(members))
+        if new_rows:
+            # In bulk: the layer is touched already and every id in id_map is a span of this layer
+            # (so _insert_claim's and _attach's checks would only repeat themselves). New rows get
+            # ids above every earlier one (AUTOINCREMENT), in the order inserted.
+            self.db.conn.executemany(
+                "INSERT INTO claims (doc_id, annotator, span_id, note, created_at, attrs) VALUES (?, ?, ?, ?, ?, ?)",
+                new_rows)
+            ids = [r[0] for r in self.db.execute(
+                "SELECT id FROM claims WHERE doc_id = ? AND annotator = ? ORDER BY id", (doc_id, item.annotator))]
+            added = ids[len(ids) - len(new_rows):]
+            self.db.conn.executemany(
+                "INSERT OR IGNORE INTO claim_members (claim_id, span_id) VALUES (?, ?)",
+                [(claim_id, member) for claim_id, members in zip(added, new_members) for member in members])
+            fresh_ids = iter(added)
+            decided = [(claim, next(fresh_ids) if claim_id is None else claim_id) for claim, claim_id in decided]
+            result.claims_added += len(new_rows)
+        if item.annotator == GOLD:
+            for claim, claim_id in decided:
+                a = claim.attrs
+                if a.get("decision") in ("unanimous", "adjudicated", "edited"):
+                    self.db.execute(
+                        "INSERT OR IGNORE INTO gold_claim_provenance (claim_id, sources, decision, decided_by, decided_at)"
+                        " VALUES (?, ?, ?, ?, ?)",
+                        (claim_id, json.dumps(a.get("sources") or []), a["decision"],
+                         str(a.get("decided_by", "")), str(a.get("decided_at", ""))),
+                    )
 
     def merge_layers(self, items: list[AnnotatedDocument], *, source: str = "") -> "MergeResult":
         """Bring other reviewers' layers in, in one transaction; merging twice equals once.
