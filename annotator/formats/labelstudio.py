@@ -36,7 +36,6 @@ span attributes and the ``done`` flag are not carried.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any, Iterable, Iterator
 
@@ -46,7 +45,7 @@ from ..model import AnnotatedDocument, Document, Span, text_sha256
 from . import checks
 from .base import WriteReport, read_text
 from .doccano import link_relations, relations_for_write, unique_spans, warn
-from .jsonl import default_title
+from .jsonl import default_title, encode
 from .labelstudio_regions import Regions, iter_json_array
 
 NAME = "label-studio"
@@ -278,54 +277,56 @@ def _reviewers(value: Any, task_name: str) -> dict[str, str]:
 
 
 def write(items: Iterable[AnnotatedDocument], path: str | Path) -> WriteReport:
+    """One task per document, its layers as annotations, written as they come: layers of one
+    document arrive one after another (``Store.annotated_documents`` yields them in document
+    order), so only the task being built is held. One task per line inside the list."""
     report = WriteReport()
-    tasks: dict[tuple[str, str], dict[str, Any]] = {}
-    for item in items:
-        doc = item.document
-        key = (doc.id, doc.sha256)
-        task = tasks.get(key)
-        if task is None:
-            task = {
-                "id": len(tasks) + 1,
-                "data": {"text": doc.text, "title": doc.title, "doc_id": doc.id, REVIEWERS: {}},
-                "meta": doc.meta,
-                "annotations": [],
-            }
-            tasks[key] = task
-            report.documents += 1
-        text = doc.text
-        region_ids = {id(span): f"s{number}" for number, span in enumerate(item.spans, start=1)}
-        result: list[dict[str, Any]] = [
-            {
-                "id": region_ids[id(span)],
-                "from_name": "label",
-                "to_name": "text",
-                "type": "labels",
-                "value": {
-                    "start": span.start,
-                    "end": span.end,
-                    "text": text[span.start : span.end],
-                    "labels": [span.label],
-                },
-            }
-            for span in item.spans
-        ]
-        for source, target, rel_type, _ in relations_for_write(item, report):
-            result.append(
-                {
-                    "from_id": region_ids[id(source)],
-                    "to_id": region_ids[id(target)],
-                    "type": "relation",
-                    "direction": "right",
-                    "labels": [rel_type],
+    annotation_id = 0
+    with atomic_write(path, binary=True) as handle:
+        handle.write(b"[")
+        task: dict[str, Any] | None = None
+        key: tuple[str, str] | None = None
+        for item in items:
+            doc = item.document
+            if task is None or key != (doc.id, doc.sha256):
+                if task is not None:
+                    handle.write(b"\n" if report.documents == 1 else b",\n")
+                    handle.write(encode(task))
+                key = (doc.id, doc.sha256)
+                report.documents += 1
+                task = {
+                    "id": report.documents,
+                    "data": {"text": doc.text, "title": doc.title, "doc_id": doc.id, REVIEWERS: {}},
+                    "meta": doc.meta,
+                    "annotations": [],
                 }
-            )
-        annotation_id = sum(len(t["annotations"]) for t in tasks.values()) + 1
-        task["data"][REVIEWERS][str(annotation_id)] = item.annotator
-        # no completed_by: Label Studio refuses one that is not one of its users (see the docstring)
-        task["annotations"].append({"id": annotation_id, "result": result})
-        report.spans += len(item.spans)
-    with atomic_write(path) as handle:
-        json.dump(list(tasks.values()), handle, ensure_ascii=False, indent=1)
-        handle.write("\n")
+            annotation_id += 1
+            task["data"][REVIEWERS][str(annotation_id)] = item.annotator
+            # no completed_by: Label Studio refuses one that is not one of its users (see the docstring)
+            task["annotations"].append({"id": annotation_id, "result": _result(item, report)})
+            report.spans += len(item.spans)
+        if task is not None:
+            handle.write(b"\n" if report.documents == 1 else b",\n")
+            handle.write(encode(task))
+        handle.write(b"\n]\n")
     return report
+
+
+def _result(item: AnnotatedDocument, report: WriteReport) -> list[dict[str, Any]]:
+    """An annotation's regions (one per span, ids s1, s2, ...) and its relations."""
+    text = item.document.text
+    region_ids = {id(span): f"s{number}" for number, span in enumerate(item.spans, start=1)}
+    result: list[dict[str, Any]] = [
+        {
+            "id": region_ids[id(span)],
+            "from_name": "label",
+            "to_name": "text",
+            "type": "labels",
+            "value": {"start": span.start, "end": span.end, "text": text[span.start : span.end], "labels": [span.label]},
+        }
+        for span in item.spans
+    ]
+    for source, target, rel_type, _ in relations_for_write(item, report):
+        result.append({"from_id": region_ids[id(source)], "to_id": region_ids[id(target)], "type": "relation",
+                       "direction": "right", "labels": [rel_type]})
+    return result
