@@ -304,7 +304,7 @@ def layer_items(
         from .review import gold_export_items
 
         return gold_export_items(store, doc_ids)
-    items = store.annotated_documents(annotator=annotator, doc_ids=doc_ids)
+    items = store.iter_layers(annotator=annotator, doc_ids=doc_ids)  # a batch of documents at a time
     # "Every reviewer" means the reviewers: the adjudicated layer is exported with --gold.
     return (item for item in items if item.annotator != GOLD) if annotator is None else items
 
