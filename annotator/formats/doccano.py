@@ -367,28 +367,31 @@ def _overlapping(spans: list[Span]) -> int:
 def write(items: Iterable[AnnotatedDocument], path: str | Path, *, form: str | None = None) -> WriteReport:
     if form not in (None, *FORMS):
         raise InputError(f"the doccano form is 'label' or 'relation', not {form!r}")
-    items = list(items)
     report = WriteReport()
-    prepared = []
     left_out = [0, 0]  # claims, CLAIM spans (label form)
-    for item in items:
-        if form == "label":
-            left_out[0] += len(item.claims)
-            kept = [span for span in item.spans if span.label != CLAIM]
-            left_out[1] += len(item.spans) - len(kept)
-            item = AnnotatedDocument(item.document, item.annotator, kept, [], done=item.done)
-            pairs = []
-        else:
-            pairs = relations_for_write(item, report)
-        prepared.append((item, pairs))
-    relation_form = form == "relation" or form is None and any(pairs for _, pairs in prepared)
-    if any(left_out):
-        report.warnings.append(f"the doccano label form leaves out {left_out[0]} claim(s) and {left_out[1]} "
-                               f"{CLAIM} span(s); --doccano-form relation keeps them")
-    overlaps = sum(_overlapping(item.spans) for item, _ in prepared)
-    if overlaps:
-        report.warnings.append(f"{overlaps} span(s) overlap another span: doccano keeps them only in a project "
-                               "with \"Allow overlapping spans\" on")
+    overlaps = 0
+
+    def prepare(items: Iterable[AnnotatedDocument]) -> Iterator[tuple[AnnotatedDocument, list]]:
+        nonlocal overlaps
+        for item in items:
+            if form == "label":
+                left_out[0] += len(item.claims)
+                kept = [span for span in item.spans if span.label != CLAIM]
+                left_out[1] += len(item.spans) - len(kept)
+                item = AnnotatedDocument(item.document, item.annotator, kept, [], done=item.done)
+                pairs = []
+            else:
+                pairs = relations_for_write(item, report)
+            overlaps += _overlapping(item.spans)
+            yield item, pairs
+
+    if form is None:
+        # The form follows from every item (relations anywhere): only then are they all held.
+        prepared: Iterable[tuple[AnnotatedDocument, list]] = list(prepare(items))
+        relation_form = any(pairs for _, pairs in prepared)
+    else:
+        prepared = prepare(items)  # written as they come
+        relation_form = form == "relation"
     with atomic_write(path) as handle:
         for item, pairs in prepared:
             doc = item.document
@@ -414,6 +417,12 @@ def write(items: Iterable[AnnotatedDocument], path: str | Path, *, form: str | N
             handle.write("\n")
             report.documents += 1
             report.spans += len(item.spans)
+    if any(left_out):
+        report.warnings.append(f"the doccano label form leaves out {left_out[0]} claim(s) and {left_out[1]} "
+                               f"{CLAIM} span(s); --doccano-form relation keeps them")
+    if overlaps:
+        report.warnings.append(f"{overlaps} span(s) overlap another span: doccano keeps them only in a project "
+                               "with \"Allow overlapping spans\" on")
     return report
 
 
