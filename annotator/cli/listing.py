@@ -69,8 +69,6 @@ def review_counts(store: Store, by_doc: dict[str, list[dict]]) -> dict[str, tupl
     reviewer layers is an item of its own, and so is every claim whose statement is a span of the
     document (the gold layer's are not items), and with no decision stored none is decided.
     """
-    from ..review import review_progress
-
     decided_docs = {row[0] for row in store.db.execute("SELECT DISTINCT doc_id FROM review_items")}
     spans = dict(store.db.execute(
         "SELECT doc_id, count(*) FROM spans WHERE annotator != ? GROUP BY doc_id", (GOLD,)).fetchall())
@@ -80,6 +78,8 @@ def review_counts(store: Store, by_doc: dict[str, list[dict]]) -> dict[str, tupl
     counts: dict[str, tuple[int, int]] = {}
     for (doc_id,) in store.db.execute("SELECT id FROM documents"):
         if _reviewers(by_doc.get(doc_id, [])) >= 2 or doc_id in decided_docs:
+            from ..review import review_progress  # imported only when needed: 0.1-0.2 s of start-up
+
             counts[doc_id] = review_progress(store, doc_id)
         else:
             counts[doc_id] = (0, spans.get(doc_id, 0) + claims.get(doc_id, 0))
