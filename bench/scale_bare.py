@@ -125,7 +125,7 @@ def export(fmt: str, project: str, out: str) -> None:
                     for k, (s, e, lab) in enumerate(spans, start=1)]}]}
                 for n, (doc_id, title, text, annotator, spans) in enumerate(_layers(project), start=1)
             ]
-            json.dump(tasks, handle, ensure_ascii=False, indent=1)
+            handle.write(json.dumps(tasks, ensure_ascii=False))  # one-shot: the C encoder (json.dump is pure Python)
             return
         for doc_id, title, text, annotator, spans in _layers(project):
             if fmt == "doccano":
