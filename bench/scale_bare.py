@@ -4,7 +4,7 @@ and measured the same way as the ``annotator`` command it stands beside, and imp
 the standard library.
 
     docs PROJECT REVIEWER          documents' id/title/length + per-document span counts, as JSON
-    import-jsonl FILE DB           native JSONL lines -> rows (documents, layers, spans, claims)
+    import-jsonl FILE[,FILE] DB    native JSONL lines -> rows (documents, layers, spans, claims)
     import-label-studio FILE DB    json.load of the task array -> the same rows
     import-doccano FILE DB         doccano JSONL (entities) -> the same rows
     import-spacy FILE DB           spaCy JSONL (spans) -> the same rows
@@ -52,22 +52,31 @@ def add(conn: sqlite3.Connection, position: int, doc_id: str, title: str, text: 
     )
 
 
-def import_jsonl(path: str, db: str) -> None:
+def import_jsonl(paths: str, db: str) -> None:
+    """``paths``: one file, or several joined by commas (all in one transaction)."""
     conn = connect(db)
-    with open(path, encoding="utf-8") as handle:
-        for n, line in enumerate(handle):
-            obj = json.loads(line)
-            spans = obj["spans"]
-            add(conn, n, obj["id"], obj.get("title", ""), obj["text"], obj["annotator"],
-                [(s["start"], s["end"], s["label"]) for s in spans])
-            ids = {s["id"]: i for i, s in enumerate(spans)}
-            first = conn.execute("SELECT max(id) FROM spans").fetchone()[0] - len(spans) + 1
-            for c in obj.get("claims", ()):
-                cur = conn.execute("INSERT INTO claims (doc_id, annotator, span_id, note) VALUES (?, ?, ?, ?)",
-                                   (obj["id"], obj["annotator"], first + ids[c["span"]], c.get("note", "")))
-                conn.executemany("INSERT INTO claim_members VALUES (?, ?)",
-                                 [(cur.lastrowid, first + ids[m]) for m in c["members"]])
+    n = 0
+    for path in paths.split(","):
+        with open(path, encoding="utf-8") as handle:
+            n = _import_lines(conn, handle, n)
     conn.execute("COMMIT")
+
+
+def _import_lines(conn: sqlite3.Connection, handle, n: int) -> int:
+    for line in handle:
+        n += 1
+        obj = json.loads(line)
+        spans = obj["spans"]
+        add(conn, n, obj["id"], obj.get("title", ""), obj["text"], obj["annotator"],
+            [(s["start"], s["end"], s["label"]) for s in spans])
+        ids = {s["id"]: i for i, s in enumerate(spans)}
+        first = conn.execute("SELECT max(id) FROM spans").fetchone()[0] - len(spans) + 1
+        for c in obj.get("claims", ()):
+            cur = conn.execute("INSERT INTO claims (doc_id, annotator, span_id, note) VALUES (?, ?, ?, ?)",
+                               (obj["id"], obj["annotator"], first + ids[c["span"]], c.get("note", "")))
+            conn.executemany("INSERT INTO claim_members VALUES (?, ?)",
+                             [(cur.lastrowid, first + ids[m]) for m in c["members"]])
+    return n
 
 
 def import_label_studio(path: str, db: str) -> None:

@@ -150,6 +150,28 @@ def docs_jsonl(n: int) -> Path:
     return path
 
 
+def docs_parts(n: int) -> list[Path]:
+    """The ``n`` documents as files the CLI reads (it refuses files over 512 MiB): the one file up
+    to ``CHUNK`` documents, else files of ``CHUNK`` lines (``docs-N-partNN.jsonl``), all imported
+    by one ``annotator import`` (one transaction)."""
+    source = docs_jsonl(n)
+    if n <= CHUNK:
+        return [source]
+    parts = [cache_root() / f"docs-{n}-part{i:02d}.jsonl" for i in range((n + CHUNK - 1) // CHUNK)]
+    if not all(p.exists() for p in parts):
+        with open(source, encoding="utf-8") as handle:
+            for part in parts:
+                tmp = part.with_name(part.name + f".tmp{os.getpid()}")
+                with open(tmp, "w", encoding="utf-8") as out:
+                    for _ in range(CHUNK):
+                        line = handle.readline()
+                        if not line:
+                            break
+                        out.write(line)
+                os.replace(tmp, part)
+    return parts
+
+
 def reviewer_jsonl(r: int, changed: bool = False) -> Path:
     """Reviewer ``r``'s layer of the first 1k documents: 15% of spans differ from the draft (as
     reviewers disagree); ``changed``: then 20% of those spans changed again (for the re-merge)."""
@@ -305,6 +327,8 @@ def generate_all(sizes: tuple[int, ...]) -> dict[str, Path]:
     made: dict[str, Path] = {}
     for n in sizes:
         made[f"docs_{n}_jsonl"] = docs_jsonl(n)
+        for i, part in enumerate(docs_parts(n) if n > CHUNK else []):
+            made[f"docs_{n}_part{i:02d}"] = part
         made[f"project_{n}"] = project(n)
     for r in range(N_REVIEWERS):
         made[f"reviewer_{r:02d}"] = reviewer_project(r)
