@@ -64,3 +64,11 @@ def test_reviewer_layers_differ_but_stay_inside_the_text(cache):
     assert all(sp["text"] == text[sp["start"]:sp["end"]] for sp in obj["spans"])
     ids = {sp["id"] for sp in obj["spans"]}
     assert all(c["span"] in ids and set(c["members"]) <= ids for c in obj["claims"])
+
+
+def test_parts_hold_the_documents_in_order(cache, monkeypatch):
+    monkeypatch.setattr(scale_data, "CHUNK", 7)
+    parts = scale_data.docs_parts(20)
+    assert len(parts) == 3
+    joined = "".join(p.read_text(encoding="utf-8") for p in parts)
+    assert joined == scale_data.docs_jsonl(20).read_text(encoding="utf-8")
