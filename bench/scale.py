@@ -7,6 +7,11 @@
     .venv/bin/python bench/scale.py --sizes 1k,10k  # the per-size figures at these sizes
     .venv/bin/python bench/scale.py --generate-only [--quick]   # make the cached data and stop
     .venv/bin/python bench/scale.py --profile key   # cProfile of in-window figures (key|switch|review)
+    .venv/bin/python bench/scale.py --table a.json,b.json   # reprint earlier --json outputs as one table
+
+A full run takes about half an hour on 2 cores (the two re-merges each run into the 300 s timeout
+with today's code, the 100k import about 5 minutes); the first run also generates the data (about
+8 minutes, 2.5 GB).
 
 Run it from a worktree with ``PYTHONPATH`` at the worktree (the children inherit it). Benchmarks,
 not tests: every figure is printed beside a bare baseline measured in the same run, the ratio
