@@ -7,21 +7,22 @@ import inspect
 import os
 from importlib.resources import as_file
 import re
-import warnings
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable
 
 import platformdirs
 
 from . import formats
-from .errors import EditError, InputError
+from .errors import InputError
 from .formats.base import lone_surrogate
 from .labels import load_scheme
 from .model import AnnotatedDocument
 from .package_data import seed_files
-from .store import ImportResult, Store
+from .store import Store
 from .store.connection import file_identity
+from .importing import (  # noqa: F401  (the import functions' old home: callers use project.X)
+    ImportOutcome, collect_warnings, import_files, iter_files, read_files, store_items, store_stream,
+)
 
 APP_NAME = "annotator"
 PROJECT_SUFFIX = ".annotator.db"
@@ -107,125 +108,6 @@ def open_default_project() -> Store:
     return open_project(default_project_path(), seed=True)
 
 
-@dataclass
-class ImportOutcome:
-    result: ImportResult
-    files: list[str] = field(default_factory=list)
-
-
-def read_files(
-    paths: Iterable[str | Path],
-    *,
-    format: str = "auto",
-    annotator: str,
-    progress: Callable[[int, int], None] | None = None,
-    warnings_out: list[str] | None = None,
-    origins_out: dict[int, Path] | None = None,
-) -> list[AnnotatedDocument]:
-    """Read and validate every file before anything is stored: a bad file refuses the lot.
-
-    Readers report what they had to adapt (duplicate spans dropped, brat fragments split...) as
-    Python warnings; they are collected into ``warnings_out`` for the user to see.
-    ``origins_out`` receives the file each item came from (by ``id(item)``), so that a refusal
-    at the store can still name the file.
-    """
-    from .formats.checks import check_input  # imported here: the rest of this module is being reworked
-
-    paths = [Path(p) for p in paths]
-    items: list[AnnotatedDocument] = []
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        for index, path in enumerate(paths):
-            if not path.exists():
-                raise InputError("no such file or folder", path=str(path))
-            # Before guessing a format (which reads): a name that is text, a folder or a regular
-            # file under the size cap -- never a FIFO that would block, a device that never ends.
-            check_input(path)
-            name = formats.detect(path) if format == "auto" else format
-            module = formats.get(name)
-            if progress is not None and len(paths) == 1 and "progress" in inspect.signature(module.read).parameters:
-                # One large file: let a streaming reader report how far into it it is.
-                read = module.read(path, default_annotator=annotator, progress=progress)
-            else:
-                read = module.read(path, default_annotator=annotator)
-            for item in read:
-                _refuse_lone_surrogates(item, path)
-                if origins_out is not None:
-                    origins_out[id(item)] = path
-            items.extend(read)
-            if progress:
-                progress(index + 1, len(paths))
-    if warnings_out is not None:
-        warnings_out.extend(str(w.message) for w in caught)
-    if not items:
-        if len(paths) == 1:  # name the file, as every other refusal does
-            raise InputError("no documents found in the file", path=str(paths[0]))
-        raise InputError(f"no documents found in the given files ({', '.join(str(p) for p in paths)})")
-    return items
-
-
-def _refuse_lone_surrogates(item: AnnotatedDocument, path: Path) -> None:
-    """Refuse, naming the file and document, what a reader let through that cannot be stored as
-    it is: lone surrogates and NULs anywhere, wrong types, offsets outside the text, meta and
-    attrs too deep to export (``annotator.formats.item_checks``)."""
-    from .formats.item_checks import item_problem
-
-    problem = item_problem(item)
-    if problem:
-        raise InputError(f"document {item.document.id!r}: {problem}", path=str(path))
-
-
-def import_files(
-    store: Store,
-    paths: Iterable[str | Path],
-    *,
-    format: str = "auto",
-    annotator: str,
-    strict_labels: bool = False,
-    progress: Callable[[int, int], None] | None = None,
-) -> ImportResult:
-    notes: list[str] = []
-    origins: dict[int, Path] = {}
-    items = read_files(paths, format=format, annotator=annotator, progress=progress, warnings_out=notes,
-                       origins_out=origins)
-    result = store_items(store, items, origins, strict_labels=strict_labels, progress=progress)
-    result.warnings = notes
-    return result
-
-
-def store_items(
-    store: Store,
-    items: list[AnnotatedDocument],
-    origins: dict[int, Path],
-    *,
-    strict_labels: bool = False,
-    progress: Callable[[int, int], None] | None = None,
-) -> ImportResult:
-    """``Store.import_items``, with every refusal naming the file the document came from."""
-    if strict_labels:
-        known = set(store.label_scheme().names())
-        for item in items:
-            for span in item.spans:
-                if span.label not in known:
-                    raise InputError(
-                        f"document {item.document.id!r}: label {span.label!r} is not in the project's scheme "
-                        "(--strict-labels refuses it)", path=_origin(origins, item))
-    try:
-        return store.import_items(items, strict_labels=strict_labels, progress=progress)
-    except EditError as exc:
-        culprit = next((item for item in items if f"document {item.document.id!r}" in str(exc)), None)
-        files = set(origins.values())
-        path = _origin(origins, culprit) if culprit is not None else (files.pop() if len(files) == 1 else None)
-        if path is None:
-            raise
-        raise InputError(str(exc), path=str(path)) from None
-
-
-def _origin(origins: dict[int, Path], item: AnnotatedDocument) -> str | None:
-    found = origins.get(id(item))
-    return None if found is None else str(found)
-
-
 def layer_items(
     store: Store, *, annotator: str | None = None, gold: bool = False, doc_ids: Iterable[str] | None = None
 ) -> Iterable[AnnotatedDocument]:
@@ -236,7 +118,7 @@ def layer_items(
         from .review import gold_export_items
 
         return gold_export_items(store, doc_ids)
-    items = store.annotated_documents(annotator=annotator, doc_ids=doc_ids)
+    items = store.iter_layers(annotator=annotator, doc_ids=doc_ids)  # a batch of documents at a time
     # "Every reviewer" means the reviewers: the adjudicated layer is exported with --gold.
     return (item for item in items if item.annotator != GOLD) if annotator is None else items
 

@@ -172,7 +172,7 @@ def test_a_string_no_format_can_write_is_refused_naming_the_document(tmp_path):
     from annotator import project
 
     class Store:  # a project cannot hold a lone surrogate; only a bug could bring one here
-        def annotated_documents(self, **_):
+        def iter_layers(self, **_):  # what project.export reads layers through
             yield AnnotatedDocument(Document(id="d\ud800", title="t", text="x"), "bob")
 
     with pytest.raises(InputError, match=r"document 'd\\ud800': its id holds an unpaired UTF-16 surrogate"):

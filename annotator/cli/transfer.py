@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import io
+import itertools
 import os
 import shutil
 import sys
@@ -41,14 +42,18 @@ def import_(files: tuple[str, ...], db: str | None, fmt: str, annotator: str | N
     out = Reporter(quiet=quiet, as_json=as_json)
     reviewer = annotator or default_reviewer()
     notes: list[str] = []
-    origins: dict = {}
     with _stdin_spooled(files, fmt) as (paths, spool):
         try:
-            with out.progress("reading") as progress:
-                items = project.read_files(paths, format=_stdin_format(fmt, spool), annotator=reviewer,
-                                           warnings_out=notes, progress=progress, origins_out=origins)
-            with open_for_writing(db) as store, out.progress("storing") as progress:
-                result = project.store_items(store, items, origins, strict_labels=strict_labels, progress=progress)
+            with out.progress("importing") as progress, project.collect_warnings(notes):
+                stream = project.iter_files(paths, format=_stdin_format(fmt, spool), annotator=reviewer,
+                                            progress=progress)
+                # The first document is read and checked before the project is opened, so a file
+                # refused from its first line never creates a project; the rest is stored as it
+                # is read, in one transaction that a later refusal rolls back whole.
+                first = next(stream)
+                with open_for_writing(db) as store:
+                    result = project.store_stream(store, itertools.chain([first], stream),
+                                                  strict_labels=strict_labels)
         except InputError as exc:
             raise _named_stdin(exc, spool) from None
         except AnnotatorError as exc:

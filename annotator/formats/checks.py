@@ -174,11 +174,26 @@ def check_record(value: Any, text: str) -> None:
     read as infinity are refused by the decoder itself).
     """
     strings = _ESCAPED_BAD_CHAR.search(text) is not None
-    if not strings and text.count("[") + text.count("{") <= MAX_DEPTH:
-        return
+    if not strings and (text.count("[") + text.count("{") <= MAX_DEPTH or not _deeper_than(value, MAX_DEPTH)):
+        return  # a large record (a Label Studio task of 100 regions): only its depth needed a look
     problem = json_problem(value, strings=strings)
     if problem:
         raise ValueError(problem)
+
+
+def _deeper_than(value: Any, limit: int) -> bool:
+    """Whether decoded JSON nests lists and objects more than ``limit`` levels deep: a walk over
+    its containers alone, many times cheaper than ``json_problem``'s look at every value."""
+    stack = [(value, 1)] if type(value) is dict or type(value) is list else []
+    while stack:
+        item, depth = stack.pop()
+        if depth > limit:
+            return True
+        for child in item.values() if type(item) is dict else item:
+            kind = type(child)
+            if kind is dict or kind is list:
+                stack.append((child, depth + 1))
+    return False
 
 
 # --------------------------------------------------------------------------- field types

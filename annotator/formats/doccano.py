@@ -47,7 +47,7 @@ from __future__ import annotations
 import json
 import warnings
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Iterable, Iterator
 
 from ..atomic import atomic_write
 from ..errors import InputError
@@ -119,19 +119,28 @@ def json_records(content: str, path: str | Path) -> list[tuple[int, Any]]:
 
 
 def read_records(path: str | Path, progress=None) -> list[tuple[int, Any]]:
-    """(line number, value) of a JSONL file, read line by line with progress in bytes; a file of
-    multi-line values (doccano's pretty-printed relation export) is decoded whole instead."""
-    records: list[tuple[int, Any]] = []
+    return list(iter_records(path, progress))
+
+
+def iter_records(path: str | Path, progress=None) -> Iterator[tuple[int, Any]]:
+    """(line number, value) of a JSONL file, read and yielded line by line with progress in bytes;
+    a file of multi-line values (doccano's pretty-printed relation export) is decoded whole instead,
+    going on after the values already yielded."""
+    yielded = 0
     for lineno, line in read_lines(path, progress):
         if not line.strip():
             continue
         try:
-            records.append((lineno, checks.loads(line)))
+            record = (lineno, checks.loads(line))
         except json.JSONDecodeError:
-            return json_records(read_text(path), path)  # names the line of the first real error
+            # The values before this line were one per line, so the whole file's values begin
+            # with them: go on after them. Names the line of the first real error.
+            yield from json_records(read_text(path), path)[yielded:]
+            return
         except ValueError as exc:
             raise InputError(str(exc), path=str(path), line=lineno) from None
-    return records
+        yielded += 1
+        yield record
 
 
 def span_ref(span: Span) -> dict[str, Any]:
@@ -259,13 +268,17 @@ _KNOWN_KEYS = {"id", "text", "title", "annotator", "label", "entities", "relatio
 
 
 def read(path: str | Path, *, default_annotator: str, progress=None) -> list[AnnotatedDocument]:
-    items = []
-    for lineno, obj in read_records(path, progress):
+    return list(iter_read(path, default_annotator=default_annotator, progress=progress))
+
+
+def iter_read(path: str | Path, *, default_annotator: str, progress=None) -> Iterator[AnnotatedDocument]:
+    """Each record's document as soon as its line is read and checked."""
+    for lineno, obj in iter_records(path, progress):
         try:
-            items.append(_parse(obj, default_annotator=default_annotator, where=f"{path}, line {lineno}"))
+            item = _parse(obj, default_annotator=default_annotator, where=f"{path}, line {lineno}")
         except ValueError as exc:
             raise InputError(str(exc), path=str(path), line=lineno) from None
-    return items
+        yield item
 
 
 def _raw_span(raw: Any, index: int) -> tuple[Any, Any, Any, Any]:
@@ -361,28 +374,31 @@ def _overlapping(spans: list[Span]) -> int:
 def write(items: Iterable[AnnotatedDocument], path: str | Path, *, form: str | None = None) -> WriteReport:
     if form not in (None, *FORMS):
         raise InputError(f"the doccano form is 'label' or 'relation', not {form!r}")
-    items = list(items)
     report = WriteReport()
-    prepared = []
     left_out = [0, 0]  # claims, CLAIM spans (label form)
-    for item in items:
-        if form == "label":
-            left_out[0] += len(item.claims)
-            kept = [span for span in item.spans if span.label != CLAIM]
-            left_out[1] += len(item.spans) - len(kept)
-            item = AnnotatedDocument(item.document, item.annotator, kept, [], done=item.done)
-            pairs = []
-        else:
-            pairs = relations_for_write(item, report)
-        prepared.append((item, pairs))
-    relation_form = form == "relation" or form is None and any(pairs for _, pairs in prepared)
-    if any(left_out):
-        report.warnings.append(f"the doccano label form leaves out {left_out[0]} claim(s) and {left_out[1]} "
-                               f"{CLAIM} span(s); --doccano-form relation keeps them")
-    overlaps = sum(_overlapping(item.spans) for item, _ in prepared)
-    if overlaps:
-        report.warnings.append(f"{overlaps} span(s) overlap another span: doccano keeps them only in a project "
-                               "with \"Allow overlapping spans\" on")
+    overlaps = 0
+
+    def prepare(items: Iterable[AnnotatedDocument]) -> Iterator[tuple[AnnotatedDocument, list]]:
+        nonlocal overlaps
+        for item in items:
+            if form == "label":
+                left_out[0] += len(item.claims)
+                kept = [span for span in item.spans if span.label != CLAIM]
+                left_out[1] += len(item.spans) - len(kept)
+                item = AnnotatedDocument(item.document, item.annotator, kept, [], done=item.done)
+                pairs = []
+            else:
+                pairs = relations_for_write(item, report)
+            overlaps += _overlapping(item.spans)
+            yield item, pairs
+
+    if form is None:
+        # The form follows from every item (relations anywhere): only then are they all held.
+        prepared: Iterable[tuple[AnnotatedDocument, list]] = list(prepare(items))
+        relation_form = any(pairs for _, pairs in prepared)
+    else:
+        prepared = prepare(items)  # written as they come
+        relation_form = form == "relation"
     with atomic_write(path) as handle:
         for item, pairs in prepared:
             doc = item.document
@@ -411,6 +427,12 @@ def write(items: Iterable[AnnotatedDocument], path: str | Path, *, form: str | N
             handle.write("\n")
             report.documents += 1
             report.spans += len(item.spans)
+    if any(left_out):
+        report.warnings.append(f"the doccano label form leaves out {left_out[0]} claim(s) and {left_out[1]} "
+                               f"{CLAIM} span(s); --doccano-form relation keeps them")
+    if overlaps:
+        report.warnings.append(f"{overlaps} span(s) overlap another span: doccano keeps them only in a project "
+                               "with \"Allow overlapping spans\" on")
     return report
 
 

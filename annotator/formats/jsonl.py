@@ -27,7 +27,7 @@ import json
 from pathlib import Path
 
 import orjson
-from typing import Any, Iterable
+from typing import Any, Iterable, Iterator
 
 from ..atomic import atomic_write
 from ..errors import InputError
@@ -49,8 +49,12 @@ def default_title(text: str, fallback: str) -> str:
 
 
 def read(path: str | Path, *, default_annotator: str, progress=None) -> list[AnnotatedDocument]:
-    """Read line by line (a large file is never held whole), reporting progress in bytes."""
-    items = []
+    return list(iter_read(path, default_annotator=default_annotator, progress=progress))
+
+
+def iter_read(path: str | Path, *, default_annotator: str, progress=None) -> Iterator[AnnotatedDocument]:
+    """Read line by line (a large file is never held whole), yielding each document once its line
+    is checked, reporting progress in bytes."""
     for lineno, line in read_lines(path, progress):
         if not line.strip():
             continue
@@ -61,10 +65,10 @@ def read(path: str | Path, *, default_annotator: str, progress=None) -> list[Ann
         except ValueError as exc:
             raise InputError(str(exc), path=str(path), line=lineno) from None
         try:
-            items.append(parse_object(obj, default_annotator=default_annotator))
+            item = parse_object(obj, default_annotator=default_annotator)
         except ValueError as exc:
             raise InputError(str(exc), path=str(path), line=lineno) from None
-    return items
+        yield item
 
 
 def _require(obj: dict, key: str, kind: type | tuple, what: str) -> Any:

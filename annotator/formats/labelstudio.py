@@ -36,9 +36,8 @@ span attributes and the ``done`` flag are not carried.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Iterable, Iterator
 
 from ..atomic import atomic_write
 from ..errors import InputError
@@ -46,8 +45,8 @@ from ..model import AnnotatedDocument, Document, Span, text_sha256
 from . import checks
 from .base import WriteReport, read_text
 from .doccano import link_relations, relations_for_write, unique_spans, warn
-from .jsonl import default_title
-from .labelstudio_regions import Regions, json_array
+from .jsonl import default_title, encode
+from .labelstudio_regions import Regions, iter_json_array
 
 NAME = "label-studio"
 EXTENSIONS = (".json",)
@@ -117,9 +116,23 @@ def _parse_result(result: Any, text: str, where: str, name: str) -> tuple[list[S
     first_span_of: dict[str, str] = {}
     used: set[str] = set()
     relations = []
+    length = len(text)
     for index, region in enumerate(result, start=1):
         if not isinstance(region, dict):
             raise ValueError(f"{name}: result {index} must be an object")
+        # The common region (one label, offsets and text as the task's own text has them, a
+        # string id) decided without building the names the checks below would quote.
+        value = region.get("value")
+        region_id = region.get("id")
+        if region.get("type") == "labels" and type(value) is dict and type(region_id) is str and region_id:
+            start, end, labels = value.get("start"), value.get("end"), value.get("labels")
+            if (type(start) is int and type(end) is int and 0 <= start < end <= length and type(labels) is list
+                    and len(labels) == 1 and type(labels[0]) is str and labels[0].strip()
+                    and value.get("text", text[start:end]) == text[start:end] and region_id not in used):
+                used.add(region_id)
+                spans.append(Span(start=start, end=end, label=labels[0], id=region_id, attrs={}))
+                first_span_of[region_id] = region_id
+                continue
         if region.get("type") == "relation":
             ends = [checks.id_value(region.get(k), f"{name}: relation {index}: {k!r}") for k in ("from_id", "to_id")]
             if None in ends:
@@ -159,15 +172,20 @@ def _parse_result(result: Any, text: str, where: str, name: str) -> tuple[list[S
 
 
 def read(path: str | Path, *, default_annotator: str) -> list[AnnotatedDocument]:
+    return list(iter_read(path, default_annotator=default_annotator))
+
+
+def iter_read(path: str | Path, *, default_annotator: str) -> Iterator[AnnotatedDocument]:
+    """Each task's layers as soon as the task is decoded and checked (the file's text is read
+    whole: a task may span any number of lines)."""
     content = read_text(path)
-    items: list[AnnotatedDocument] = []
-    for lineno, task in json_array(content, path):
+    for lineno, task in iter_json_array(content, path):
         where = f"{path}, line {lineno}"
         try:
-            items.extend(_parse_task(task, default_annotator=default_annotator, where=where))
+            layers = _parse_task(task, default_annotator=default_annotator, where=where)
         except ValueError as exc:
             raise InputError(str(exc), path=str(path), line=lineno) from None
-    return items
+        yield from layers
 
 
 def _parse_task(task: Any, *, default_annotator: str, where: str) -> list[AnnotatedDocument]:
@@ -259,54 +277,56 @@ def _reviewers(value: Any, task_name: str) -> dict[str, str]:
 
 
 def write(items: Iterable[AnnotatedDocument], path: str | Path) -> WriteReport:
+    """One task per document, its layers as annotations, written as they come: layers of one
+    document arrive one after another (``Store.annotated_documents`` yields them in document
+    order), so only the task being built is held. One task per line inside the list."""
     report = WriteReport()
-    tasks: dict[tuple[str, str], dict[str, Any]] = {}
-    for item in items:
-        doc = item.document
-        key = (doc.id, doc.sha256)
-        task = tasks.get(key)
-        if task is None:
-            task = {
-                "id": len(tasks) + 1,
-                "data": {"text": doc.text, "title": doc.title, "doc_id": doc.id, REVIEWERS: {}},
-                "meta": doc.meta,
-                "annotations": [],
-            }
-            tasks[key] = task
-            report.documents += 1
-        text = doc.text
-        region_ids = {id(span): f"s{number}" for number, span in enumerate(item.spans, start=1)}
-        result: list[dict[str, Any]] = [
-            {
-                "id": region_ids[id(span)],
-                "from_name": "label",
-                "to_name": "text",
-                "type": "labels",
-                "value": {
-                    "start": span.start,
-                    "end": span.end,
-                    "text": text[span.start : span.end],
-                    "labels": [span.label],
-                },
-            }
-            for span in item.spans
-        ]
-        for source, target, rel_type, _ in relations_for_write(item, report):
-            result.append(
-                {
-                    "from_id": region_ids[id(source)],
-                    "to_id": region_ids[id(target)],
-                    "type": "relation",
-                    "direction": "right",
-                    "labels": [rel_type],
+    annotation_id = 0
+    with atomic_write(path, binary=True) as handle:
+        handle.write(b"[")
+        task: dict[str, Any] | None = None
+        key: tuple[str, str] | None = None
+        for item in items:
+            doc = item.document
+            if task is None or key != (doc.id, doc.sha256):
+                if task is not None:
+                    handle.write(b"\n" if report.documents == 1 else b",\n")
+                    handle.write(encode(task))
+                key = (doc.id, doc.sha256)
+                report.documents += 1
+                task = {
+                    "id": report.documents,
+                    "data": {"text": doc.text, "title": doc.title, "doc_id": doc.id, REVIEWERS: {}},
+                    "meta": doc.meta,
+                    "annotations": [],
                 }
-            )
-        annotation_id = sum(len(t["annotations"]) for t in tasks.values()) + 1
-        task["data"][REVIEWERS][str(annotation_id)] = item.annotator
-        # no completed_by: Label Studio refuses one that is not one of its users (see the docstring)
-        task["annotations"].append({"id": annotation_id, "result": result})
-        report.spans += len(item.spans)
-    with atomic_write(path) as handle:
-        json.dump(list(tasks.values()), handle, ensure_ascii=False, indent=1)
-        handle.write("\n")
+            annotation_id += 1
+            task["data"][REVIEWERS][str(annotation_id)] = item.annotator
+            # no completed_by: Label Studio refuses one that is not one of its users (see the docstring)
+            task["annotations"].append({"id": annotation_id, "result": _result(item, report)})
+            report.spans += len(item.spans)
+        if task is not None:
+            handle.write(b"\n" if report.documents == 1 else b",\n")
+            handle.write(encode(task))
+        handle.write(b"\n]\n")
     return report
+
+
+def _result(item: AnnotatedDocument, report: WriteReport) -> list[dict[str, Any]]:
+    """An annotation's regions (one per span, ids s1, s2, ...) and its relations."""
+    text = item.document.text
+    region_ids = {id(span): f"s{number}" for number, span in enumerate(item.spans, start=1)}
+    result: list[dict[str, Any]] = [
+        {
+            "id": region_ids[id(span)],
+            "from_name": "label",
+            "to_name": "text",
+            "type": "labels",
+            "value": {"start": span.start, "end": span.end, "text": text[span.start : span.end], "labels": [span.label]},
+        }
+        for span in item.spans
+    ]
+    for source, target, rel_type, _ in relations_for_write(item, report):
+        result.append({"from_id": region_ids[id(source)], "to_id": region_ids[id(target)], "type": "relation",
+                       "direction": "right", "labels": [rel_type]})
+    return result

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 from ..errors import InputError
 from ..model import check_span
@@ -17,6 +17,13 @@ from .doccano import warn
 def json_array(content: str, path: str | Path) -> list[tuple[int, Any]]:
     """Decode a top-level JSON array into (line where the element starts, element), each element
     checked as one record (depth, numbers, strings: :mod:`annotator.formats.checks`)."""
+    return list(iter_json_array(content, path))
+
+
+def iter_json_array(content: str, path: str | Path) -> Iterator[tuple[int, Any]]:
+    """``json_array`` one element at a time: only the element being read is decoded (a fault after
+    it is raised when the reader gets there). Line numbers are counted from the previous element,
+    never from the top of the file, so a file of many tasks is read in linear time."""
     decoder = checks.DECODER
     line_at = checks.LineCounter(content)
     pos = 0
@@ -43,7 +50,6 @@ def json_array(content: str, path: str | Path) -> list[tuple[int, Any]]:
         decode(pos)
         raise fail("a Label Studio export is a JSON list of tasks ([...])", pos)
     pos += 1
-    out: list[tuple[int, Any]] = []
     skip()
     if pos < n and content[pos] == "]":
         pos += 1
@@ -56,7 +62,7 @@ def json_array(content: str, path: str | Path) -> list[tuple[int, Any]]:
                 checks.check_record(value, content[start:pos])
             except ValueError as exc:
                 raise fail(str(exc), start) from None
-            out.append((line_at(start), value))
+            yield line_at(start), value
             skip()
             if pos < n and content[pos] == ",":
                 pos += 1
@@ -68,7 +74,6 @@ def json_array(content: str, path: str | Path) -> list[tuple[int, Any]]:
     skip()
     if pos < n:
         raise fail("not valid JSON (extra data after the list of tasks)", pos)
-    return out
 
 
 def _utf16_to_cp(text: str) -> list[int | None]:

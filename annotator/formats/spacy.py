@@ -26,14 +26,14 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Iterable, Iterator
 
 from ..atomic import atomic_write
 from ..errors import InputError
 from ..model import AnnotatedDocument, Document, Span, check_span, text_sha256
 from . import checks
 from .base import WriteReport
-from .doccano import read_records, unique_spans, warn
+from .doccano import iter_records, unique_spans, warn
 from .jsonl import default_title, json_object, packed
 from .tokenize import Aligner, Token, tokenize
 
@@ -64,15 +64,18 @@ def spacy_tokens(text: str) -> list[dict[str, Any]]:
 
 
 def read(path: str | Path, *, default_annotator: str, progress=None) -> list[AnnotatedDocument]:
-    items = []
-    for lineno, obj in read_records(path, progress):
+    return list(iter_read(path, default_annotator=default_annotator, progress=progress))
+
+
+def iter_read(path: str | Path, *, default_annotator: str, progress=None) -> Iterator[AnnotatedDocument]:
+    """Each record's document as soon as its line is read and checked."""
+    for lineno, obj in iter_records(path, progress):
         try:
             item = _parse(obj, default_annotator=default_annotator, where=f"{path}, line {lineno}")
         except ValueError as exc:
             raise InputError(str(exc), path=str(path), line=lineno) from None
         if item is not None:
-            items.append(item)
-    return items
+            yield item
 
 
 def _int(value: Any) -> bool:

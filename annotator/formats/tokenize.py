@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 ZWJ = "\u200d"
 
@@ -32,6 +33,7 @@ class Token:
     text: str
 
 
+@lru_cache(maxsize=None)  # per distinct character: a text asks about the same few hundred again and again
 def _is_extender(ch: str) -> bool:
     """A character that belongs to the cluster of the character before it."""
     cp = ord(ch)
@@ -95,6 +97,7 @@ _NO_SPACE_RANGES = (
 )
 
 
+@lru_cache(maxsize=None)
 def _kind(ch: str) -> str:
     """'space', 'solo' (a token of its own), 'word' or 'other' for a cluster's first character."""
     if ch.isspace():
