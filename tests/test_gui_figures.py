@@ -125,7 +125,11 @@ def test_an_automatic_reading_follows_relabels_and_boundaries(active, qtbot):
     press(qtbot, active, Qt.Key.Key_F)  # relabel the selected span
     [reading] = stored_figure(active)
     assert reading["qualifier"] == "approximately"
-    active.session.do(edits.Rebound(SEED0, span_id, start + len("around "), end))
+    select(active, "$3 billion")  # new boundaries, overlapping the span: B moves it there
+    press(qtbot, active, Qt.Key.Key_B)
+    conn = sqlite3.connect(active.store.path)
+    assert conn.execute('SELECT id, start, "end" FROM spans').fetchall() == [(span_id, start + len("around "), end)]
+    conn.close()
     [reading] = stored_figure(active)
     assert reading["qualifier"] is None and reading["value"] == 3000000000
     assert any("3,000,000,000 USD" in t and "≈" not in t for t in panel_texts(active))
@@ -167,3 +171,15 @@ def test_a_figure_typed_while_a_claim_is_current_shows_its_reading_under_the_cla
     assert members == ["40%  =  40%"]
     [reading] = stored_figure(active)
     assert reading["unit"] == "percent" and reading["value"] == 40
+
+
+def test_b_with_a_selection_over_two_spans_changes_nothing(active, qtbot):
+    select(active, "around")
+    press(qtbot, active, Qt.Key.Key_E)
+    select(active, "$3 billion")
+    press(qtbot, active, Qt.Key.Key_F)
+    before = stored_figure(active)
+    select(active, PHRASE)
+    press(qtbot, active, Qt.Key.Key_B)
+    assert "overlaps 2 spans" in active.messages[-1]
+    assert stored_figure(active) == before

@@ -194,6 +194,23 @@ class MainWindow(DocumentListMixin, ExternalChangesMixin, FileActionsMixin, Revi
             return
         self.show_status("Select some text first (mouse or Shift+arrows), then press a label key.")
 
+    def rebound_to_selection(self) -> None:
+        """B: the one span of this layer the selection overlaps takes the selection's boundaries
+        (a FIGURE span's automatic reading is read again; an edited one stays)."""
+        s = self.session
+        selection = self.view.selection_cp()
+        if s.doc_id is None or selection is None:
+            self.show_status("Select the span's new extent (overlapping it), then press B.")
+            return
+        start, end = trim_whitespace(self.view.text, *selection)
+        hits = [sp for sp in self.view.own_spans() if sp.start < end and start < sp.end] if start < end else []
+        if len(hits) != 1:
+            self.show_status(f"The selection overlaps {len(hits)} spans; select new boundaries overlapping one.")
+            return
+        if (hits[0].start, hits[0].end) != (start, end) and self._do(edits.Rebound(s.doc_id, hits[0].id, start, end)):
+            self.view.clear_selection()
+            s.select_span(hits[0].id)
+
     def delete_selected_span(self) -> None:
         s = self.session
         if s.selected_span is None:
