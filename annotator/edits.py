@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from .errors import EditError
 from .model import CLAIM
 from .store import Store
 
@@ -66,6 +67,7 @@ class AddSpan:
     label: str
     new_claim: bool = False
     join_claim: int | None = None
+    attrs: dict[str, Any] | None = field(default=None, compare=False)
 
     @property
     def description(self) -> str:
@@ -75,7 +77,10 @@ class AddSpan:
 
     def apply(self, store: Store) -> "RemoveSpan":
         with store.atomic():
-            span_id = store._insert_span(self.doc_id, self.annotator, self.start, self.end, self.label)
+            # A FIGURE span is made with its reading (attrs.figure); the inverse's snapshot keeps
+            # it, so a redo puts back exactly this reading rather than reading the text again.
+            attrs = store.figure_attrs(self.doc_id, self.start, self.end, self.label, self.attrs)
+            span_id = store._insert_span(self.doc_id, self.annotator, self.start, self.end, self.label, attrs)
             claim_id = None
             if self.new_claim:
                 claim_id = store._insert_claim(self.doc_id, self.annotator, span_id)
@@ -148,10 +153,12 @@ class Relabel:
     """Change a span's label, keeping claims consistent with labels (undone together):
 
     - relabelled to CLAIM, the span leads a new claim (and stops being another claim's member);
-    - relabelled from CLAIM to anything else, the claims it led are dissolved.
+    - relabelled from CLAIM to anything else, the claims it led are dissolved;
+    - relabelled to FIGURE, the span gets the automatic reading of its text (an edited reading it
+      still carries is kept); relabelled away from FIGURE, an automatic reading is dropped.
 
-    The inverse carries the exact claims and memberships to put back (same ids), so later history
-    entries that name them stay valid.
+    The inverse carries the exact claims, memberships and attrs to put back (same ids), so later
+    history entries that name them stay valid.
     """
 
     doc_id: str
@@ -159,6 +166,7 @@ class Relabel:
     label: str
     claims_before: tuple[ClaimRow, ...] | None = None  # set on inverses: the claims it led
     member_of_before: tuple[int, ...] | None = None  # set on inverses: the claims it belonged to
+    attrs_before: dict[str, Any] | None = field(default=None, compare=False)  # set on inverses
 
     @property
     def description(self) -> str:
@@ -174,6 +182,8 @@ class Relabel:
             led_before = tuple(_claim_row(store, c) for c in store.claims_led_by(self.span_id))
             member_of_before = tuple(store.claims_with_member(self.span_id))
             store._relabel_span(self.span_id, self.label)
+            _set_attrs(store, self.span_id, span.attrs, self.attrs_before if self.attrs_before is not None
+                       else store.figure_attrs(doc_id, span.start, span.end, self.label, span.attrs))
             if self.claims_before is not None:  # undo or redo: put back exactly what was there
                 self._restore(store, doc_id, annotator, led_before, member_of_before)
             elif self.label == CLAIM and not led_before:
@@ -183,7 +193,7 @@ class Relabel:
             elif self.label != CLAIM and span.label == CLAIM:
                 for claim in led_before:
                     store.db.execute("DELETE FROM claims WHERE id = ?", (claim.id,))
-        return Relabel(self.doc_id, self.span_id, span.label, led_before, member_of_before)
+        return Relabel(self.doc_id, self.span_id, span.label, led_before, member_of_before, dict(span.attrs))
 
     def _restore(self, store: Store, doc_id: str, annotator: str, led_now, member_of_now) -> None:
         for claim in led_now:
@@ -198,6 +208,73 @@ class Relabel:
             store._detach(claim_id, self.span_id)
         for claim_id in wanted - set(member_of_now):
             store._attach(claim_id, self.span_id)
+
+
+def _set_attrs(store: Store, span_id: int, before: dict[str, Any], after: dict[str, Any] | None) -> None:
+    """Write a span's attrs only when they change: most relabels and re-bounds touch no figure."""
+    if after is not None and after != before:
+        store._set_span_attrs(span_id, after)
+
+
+@dataclass(frozen=True)
+class Rebound:
+    """Move a span's boundaries. A FIGURE span's automatic reading is read again from its new
+    text; an edited reading is the reviewer's and stays. The inverse puts back the exact attrs."""
+
+    doc_id: str
+    span_id: int
+    start: int
+    end: int
+    attrs_before: dict[str, Any] | None = field(default=None, compare=False)  # set on inverses
+
+    @property
+    def description(self) -> str:
+        return "change span boundaries"
+
+    @property
+    def touched_spans(self) -> frozenset[int]:
+        return frozenset({self.span_id})
+
+    def apply(self, store: Store) -> "Rebound":
+        with store.atomic():
+            doc_id, _annotator, span = store.span(self.span_id)
+            store._check_new_span(doc_id, self.start, self.end, span.label)
+            store._set_span_bounds(self.span_id, self.start, self.end)
+            _set_attrs(store, self.span_id, span.attrs, self.attrs_before if self.attrs_before is not None
+                       else store.figure_attrs(doc_id, self.start, self.end, span.label, span.attrs))
+        return Rebound(self.doc_id, self.span_id, span.start, span.end, dict(span.attrs))
+
+
+@dataclass(frozen=True)
+class SetFigure:
+    """Set a span's ``attrs.figure`` to ``figure`` exactly (None: no reading). A reviewer's
+    correction is made with ``annotator.figures.edited`` and so carries ``"source": "edited"``."""
+
+    doc_id: str
+    span_id: int
+    figure: dict[str, Any] | None = field(compare=False)
+
+    @property
+    def description(self) -> str:
+        return "edit figure reading"
+
+    @property
+    def touched_spans(self) -> frozenset[int]:
+        return frozenset({self.span_id})
+
+    def apply(self, store: Store) -> "SetFigure":
+        if self.figure is not None and not isinstance(self.figure, dict):
+            raise EditError("a figure reading is a JSON object")
+        with store.atomic():
+            _doc, _annotator, span = store.span(self.span_id)
+            before = span.attrs.get("figure")
+            attrs = dict(span.attrs)  # the key keeps its place, so undo gives back the same JSON
+            if self.figure is None:
+                attrs.pop("figure", None)
+            else:
+                attrs["figure"] = dict(self.figure)
+            store._set_span_attrs(self.span_id, attrs)
+        return SetFigure(self.doc_id, self.span_id, before)
 
 
 def _claim_row(store: Store, claim_id: int) -> ClaimRow:

@@ -13,6 +13,7 @@ from typing import Any, NamedTuple
 GOLD = "gold"  # reserved layer name for adjudicated annotations
 
 CLAIM = "CLAIM"  # the label whose span is a claim's statement
+FIGURE = "FIGURE"  # the label whose spans carry attrs.figure (annotator.figures)
 
 
 def text_sha256(text: str) -> str:

@@ -129,7 +129,9 @@ def test_a_reviewer_gold_layer_is_kept_as_a_layer_named_after_the_file_never_as_
     assert span_rows(lead, "gold") == gold_before
     [(start, end, label, attrs)] = span_rows(lead, "gold@alice.annotator.db")
     assert (start, end, label) == (30, 40, "FIGURE")
-    assert json.loads(attrs) == {"colour": "kept"}  # provenance stripped, other attrs kept
+    kept = json.loads(attrs)
+    assert set(kept) == {"colour", "figure"}  # provenance stripped, other attrs kept
+    assert kept["colour"] == "kept" and kept["figure"]["source"] == "auto"  # given when the span was made
     conn = sqlite3.connect(lead)
     assert conn.execute("SELECT count(*) FROM gold_provenance").fetchone()[0] == 0
     conn.close()

@@ -12,8 +12,9 @@ from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPersistentModelInde
 from PySide6.QtGui import QAction, QColor, QIcon, QKeySequence, QPixmap
 from PySide6.QtWidgets import QHeaderView, QLabel, QLineEdit, QMenu, QTreeView, QVBoxLayout, QWidget
 
-from ..model import LabelScheme, Span, SpanRow
+from ..model import FIGURE, LabelScheme, Span, SpanRow
 from ..store import StoredClaim
+from .figure_support import reading_text
 
 CLAIM_ROLE = Qt.ItemDataRole.UserRole
 SPAN_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -50,6 +51,9 @@ class ClaimsModel(QAbstractItemModel):
         self.scheme = LabelScheme()
         self.current_claim: int | None = None
         self._icons: dict[str, QIcon] = {}
+        # span id -> attrs.figure, asked of ``reading_of`` (the window) for rows shown, kept until reset
+        self.reading_of = None
+        self._readings: dict[object, dict | None] = {}
         self._loaded = 0  # top-level rows the view knows about (Qt's incremental fetching)
 
     def reset(self, text: str, spans: list[Span | SpanRow], claims: list[StoredClaim], scheme: LabelScheme) -> None:
@@ -57,6 +61,7 @@ class ClaimsModel(QAbstractItemModel):
         self.text = text
         self.scheme = scheme
         self.spans = {s.id: s for s in spans}
+        self._readings = {}
         in_claims: set = set()
         groups = []
         for number, claim in enumerate(claims, start=1):
@@ -162,7 +167,10 @@ class ClaimsModel(QAbstractItemModel):
                 if group.claim.note:
                     title += f"  ✎ {_snippet(group.claim.note, 30)}"
                 return title
-            return _snippet(self.text[span.start:span.end]) if span else ""
+            if span is None:
+                return ""
+            reading = self.reading(span)
+            return _snippet(self.text[span.start:span.end]) + (f"  =  {reading}" if reading else "")
         if role == Qt.ItemDataRole.DecorationRole and index.column() == 0 and span is not None:
             return self._icon(span.label)
         if role == Qt.ItemDataRole.FontRole and top and group.claim is not None and group.claim.id == self.current_claim:
@@ -172,12 +180,21 @@ class ClaimsModel(QAbstractItemModel):
             font.setBold(True)
             return font
         if role == Qt.ItemDataRole.ToolTipRole and span is not None:
-            return f"{span.label}: {self.text[span.start:span.end][:400]}"
+            reading = self.reading(span)
+            return f"{span.label}: {self.text[span.start:span.end][:400]}" + (f"\nreading: {reading}" if reading else "")
         if role == CLAIM_ROLE:
             return group.claim.id if group.claim is not None else None
         if role == SPAN_ROLE:
             return span.id if span is not None else None
         return None
+
+    def reading(self, span: Span | SpanRow) -> str:
+        """A FIGURE span's reading as shown ("≈ 3,000,000,000 USD"); empty for other spans."""
+        if span.label != FIGURE or self.reading_of is None:
+            return ""
+        if span.id not in self._readings:
+            self._readings[span.id] = self.reading_of(span.id)
+        return reading_text(self._readings[span.id])
 
     def _icon(self, label: str) -> QIcon:
         icon = self._icons.get(label)
@@ -195,6 +212,7 @@ class ClaimsPanel(QWidget):
     detach_requested = Signal(object, object)  # claim id, span id
     attach_requested = Signal(object)  # claim id: attach the selected span to it
     note_edited = Signal(object, str)  # claim id, note
+    figure_edit_requested = Signal(object)  # span id of a FIGURE span
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
@@ -288,6 +306,14 @@ class ClaimsPanel(QWidget):
         children = [self.model.index(k, 0, top).data() for k in range(self.model.rowCount(top))]
         return top.data(), children
 
+    def readings_ready(self) -> None:
+        """The figure readers are loaded: paint the rows again, now with their readings."""
+        self.tree.viewport().update()
+
+    def current_span(self) -> int | None:
+        index = self.tree.currentIndex()
+        return index.siblingAtColumn(0).data(SPAN_ROLE) if index.isValid() else None
+
     def current_member(self) -> tuple[int, int] | None:
         """(claim id, span id) of the member row that has the focus in the tree, if any."""
         index = self.tree.currentIndex()
@@ -358,6 +384,11 @@ class ClaimsPanel(QWidget):
         if index.parent().isValid() and claim_id is not None:
             self.tree.setCurrentIndex(index)
             menu.addAction(self.detach_action)
+        span_id = index.siblingAtColumn(0).data(SPAN_ROLE)
+        span = self.model.spans.get(span_id)
+        if span is not None and span.label == FIGURE:
+            edit = menu.addAction("Edit figure reading…  (Shift+F)")
+            edit.triggered.connect(lambda: self.figure_edit_requested.emit(span_id))
         if claim_id is not None:
             attach = menu.addAction("Attach selected span to this claim")
             attach.triggered.connect(lambda: self.attach_requested.emit(claim_id))

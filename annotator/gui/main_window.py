@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QSplitter
 
@@ -17,12 +17,14 @@ from .project_watcher import ExternalChangesMixin
 from .reviewer_actions import ReviewerActionsMixin
 from .claims_panel import ClaimsPanel
 from .document_list import DocumentListMixin
+from .figure_support import FigureActionsMixin, reading_text
 from .session import Session
 from .settings import Settings
 from .text_view import AnnotationView
 
 
-class MainWindow(DocumentListMixin, ExternalChangesMixin, FileActionsMixin, ReviewerActionsMixin, MenusMixin, QMainWindow):
+class MainWindow(DocumentListMixin, ExternalChangesMixin, FileActionsMixin, ReviewerActionsMixin, FigureActionsMixin,
+                 MenusMixin, QMainWindow):
     def __init__(self, store: Store, reviewer: str, settings: Settings | None = None):
         super().__init__()
         self.setObjectName("mainWindow")
@@ -43,6 +45,8 @@ class MainWindow(DocumentListMixin, ExternalChangesMixin, FileActionsMixin, Revi
         self._watch_project()
         self.reload_documents()
         self._open_initial_document()
+        # Figure readers load in a thread once the event loop runs: not on the first FIGURE key press.
+        QTimer.singleShot(0, self._start_figure_warmup)
 
     # -- construction ------------------------------------------------------------------------
 
@@ -51,6 +55,8 @@ class MainWindow(DocumentListMixin, ExternalChangesMixin, FileActionsMixin, Revi
         self.view = AnnotationView(self)
         self.view.set_scheme(self.scheme)
         self.panel = ClaimsPanel(self)
+        self.panel.model.reading_of = self.span_reading
+        self.view.span_note = lambda span_id: reading_text(self.span_reading(span_id))
         self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
         self.splitter.setObjectName("mainSplitter")
         for widget in (self.doc_table, self.view, self.panel):
@@ -91,6 +97,7 @@ class MainWindow(DocumentListMixin, ExternalChangesMixin, FileActionsMixin, Revi
         self.panel.span_selected.connect(self._on_panel_span)
         self.panel.detach_requested.connect(lambda c, sp: self._do(edits.Detach(s.doc_id, c, sp)))
         self.panel.attach_requested.connect(self._attach_to)
+        self.panel.figure_edit_requested.connect(self.edit_figure_reading)
         self.panel.note_edited.connect(lambda c, note: self._do(edits.SetNote(s.doc_id, c, note)))
 
     def _restore_layout(self) -> None:
@@ -186,6 +193,23 @@ class MainWindow(DocumentListMixin, ExternalChangesMixin, FileActionsMixin, Revi
                         s.set_current_claim(led[0])
             return
         self.show_status("Select some text first (mouse or Shift+arrows), then press a label key.")
+
+    def rebound_to_selection(self) -> None:
+        """B: the one span of this layer the selection overlaps takes the selection's boundaries
+        (a FIGURE span's automatic reading is read again; an edited one stays)."""
+        s = self.session
+        selection = self.view.selection_cp()
+        if s.doc_id is None or selection is None:
+            self.show_status("Select the span's new extent (overlapping it), then press B.")
+            return
+        start, end = trim_whitespace(self.view.text, *selection)
+        hits = [sp for sp in self.view.own_spans() if sp.start < end and start < sp.end] if start < end else []
+        if len(hits) != 1:
+            self.show_status(f"The selection overlaps {len(hits)} spans; select new boundaries overlapping one.")
+            return
+        if (hits[0].start, hits[0].end) != (start, end) and self._do(edits.Rebound(s.doc_id, hits[0].id, start, end)):
+            self.view.clear_selection()
+            s.select_span(hits[0].id)
 
     def delete_selected_span(self) -> None:
         s = self.session

@@ -62,12 +62,16 @@ class MenusMixin:
             self._add_label_action(label, annotate)
         annotate.addSeparator()
         self.delete_action = self._action("&Delete span", self.delete_selected_span, ["Delete", "Backspace"])
+        self.rebound_action = self._action("Set span &boundaries to selection", self.rebound_to_selection, ["B"],
+                                           "The span the selection overlaps takes its boundaries")
         self.attach_action = self._action("&Attach span to current claim", self.attach_selected_span, ["A"])
         self.detach_action = self._action("Detac&h span from current claim", self.detach_selected_span, ["Shift+A"])
         self.next_claim_action = self._action("&Next claim", lambda: self.step_claim(1), ["]", "Alt+Down"])
         self.prev_claim_action = self._action("&Previous claim", lambda: self.step_claim(-1), ["[", "Alt+Up"])
         self.clear_claim_action = self._action("&Clear current claim", self.clear_current, ["Escape"])
-        for action in (self.delete_action, self.attach_action, self.detach_action, None,
+        self.figure_action = self._action("Edit &figure reading…", lambda: self.edit_figure_reading(), ["Shift+F"],
+                                          "Correct what the selected FIGURE span means (value, unit, qualifier, period)")
+        for action in (self.delete_action, self.rebound_action, self.attach_action, self.detach_action, self.figure_action, None,
                        self.next_claim_action, self.prev_claim_action, self.clear_claim_action):
             annotate.addSeparator() if action is None else annotate.addAction(action)
 

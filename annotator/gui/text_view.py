@@ -62,6 +62,7 @@ class AnnotationView(QPlainTextEdit):
         self.map = OffsetMap("")
         self.scheme = LabelScheme()
         self.overlay: list[Span] = []
+        self.span_note = None  # span id -> a line for its tooltip (a figure's reading), set by the window
         self._block_starts: list[int] = [0]
         self.index = SpanIndex(self.map, self._block_starts, [], [])
         self._formatted: set[int] = set()  # blocks whose formats are current
@@ -391,7 +392,9 @@ class AnnotationView(QPlainTextEdit):
             cp = self.cp_at(self.viewport().mapFromGlobal(event.globalPos()))
             hits = self.spans_at(cp) if cp is not None else []
             if hits:
-                QToolTip.showText(event.globalPos(), "\n".join(s.label for s in hits), self)
+                note = self.span_note or (lambda _id: "")
+                lines = [s.label + (f": {n}" if (n := note(s.id)) else "") for s in hits]
+                QToolTip.showText(event.globalPos(), "\n".join(lines), self)
             else:
                 QToolTip.hideText()
             return True

@@ -6,7 +6,7 @@ import json
 from dataclasses import dataclass
 
 from ..errors import EditError
-from ..model import GOLD
+from ..model import FIGURE, GOLD
 from ..store import Store, now
 from .gold import Provenance, claim_provenance
 
@@ -53,7 +53,8 @@ class GoldSwap:
     remove_spans: tuple[int, ...] = ()
     add_spans: tuple[GoldSpanRow, ...] = ()
     add_claims: tuple[GoldClaimRow, ...] = ()
-    updates: tuple[tuple[int, int, int, str], ...] = ()  # (span id, start, end, label) of kept spans
+    # (span id, start, end, label) of kept spans; inverses add the attrs JSON to put back exactly
+    updates: tuple[tuple, ...] = ()
     provenance: tuple[tuple[int, Provenance | None], ...] = ()  # of kept spans
     items: tuple[tuple[str, ItemRow | None], ...] = ()
 
@@ -81,16 +82,19 @@ class GoldSwap:
                 return new_span_ids[-1 - r] if r is not None and r < 0 else r
 
             old_updates = []
-            for span_id, start, end, label in self.updates:
-                row = db.execute('SELECT start, "end", label FROM spans WHERE id = ?', (span_id,)).fetchone()
+            for span_id, start, end, label, *exact in self.updates:
+                row = db.execute('SELECT start, "end", label, attrs FROM spans WHERE id = ?', (span_id,)).fetchone()
                 if row is None:
                     raise EditError("the gold span to edit no longer exists")
                 problem = _check(start, end, label, length, labels)
                 if problem:
                     raise EditError(problem)
                 old_updates.append((span_id, *row))
-                db.execute('UPDATE spans SET start = ?, "end" = ?, label = ?, updated_at = ? WHERE id = ?',
-                           (start, end, label, now(), span_id))
+                # Re-bound or relabelled, a FIGURE span's automatic reading is read again (an
+                # edited one stays); undo and redo put back the exact attrs instead.
+                attrs = exact[0] if exact else _figure_json(store, self.doc_id, start, end, label, row[3])
+                db.execute('UPDATE spans SET start = ?, "end" = ?, label = ?, attrs = ?, updated_at = ? WHERE id = ?',
+                           (start, end, label, attrs, now(), span_id))
             old_provenance = []
             for span_id, prov in self.provenance:
                 old_provenance.append((span_id, _read_provenance(store, span_id)))
@@ -154,6 +158,38 @@ def _check(start: int, end: int, label: str, length: int, labels: set[str]) -> s
     return None
 
 
+def _figure_json(store: Store, doc_id: str, start: int, end: int, label: str, attrs: str) -> str:
+    """A gold span's attrs JSON with the figure reading its label and text call for."""
+    if label != FIGURE and '"figure"' not in attrs:
+        return attrs
+    before = json.loads(attrs)
+    after = store.figure_attrs(doc_id, start, end, label, before)
+    return attrs if after == before else json.dumps(after, ensure_ascii=False)
+
+
+def _reviewers_figure(store: Store, doc_id: str, row: GoldSpanRow) -> str:
+    """A new gold FIGURE span's attrs: a reviewer's edited reading of the same span travels into
+    gold (the first of the span's sources that has one, in their order); otherwise the automatic
+    reading of the text. A restored span (an id: undo, redo) keeps exactly the attrs it had."""
+    if row.label != FIGURE or row.id is not None:
+        return row.attrs
+    attrs = json.loads(row.attrs)
+    if not isinstance(attrs.get("figure"), dict) or attrs["figure"].get("source") != "edited":
+        readings = {}
+        for annotator, text in store.db.execute(
+            'SELECT annotator, attrs FROM spans WHERE doc_id = ? AND start = ? AND "end" = ? AND label = ?'
+            " AND annotator != ?", (doc_id, row.start, row.end, FIGURE, GOLD),
+        ):
+            figure = json.loads(text).get("figure")
+            if isinstance(figure, dict) and figure.get("source") == "edited":
+                readings[annotator] = figure
+        order = [*(row.provenance.sources if row.provenance else ()), *sorted(readings)]
+        chosen = next((readings[who] for who in order if who in readings), None)
+        if chosen is not None:
+            attrs["figure"] = chosen
+    return json.dumps(store.figure_attrs(doc_id, row.start, row.end, FIGURE, attrs), ensure_ascii=False)
+
+
 def _insert_gold_span(store: Store, doc_id: str, row: GoldSpanRow, length: int, labels: set[str]) -> int:
     problem = _check(row.start, row.end, row.label, length, labels)
     if problem:
@@ -162,7 +198,7 @@ def _insert_gold_span(store: Store, doc_id: str, row: GoldSpanRow, length: int, 
     cursor = store.db.execute(
         'INSERT INTO spans (id, doc_id, annotator, start, "end", label, attrs, created_at, updated_at)'
         " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        (row.id, doc_id, GOLD, row.start, row.end, row.label, row.attrs, stamp, stamp),
+        (row.id, doc_id, GOLD, row.start, row.end, row.label, _reviewers_figure(store, doc_id, row), stamp, stamp),
     )
     span_id = cursor.lastrowid
     if row.provenance is not None:

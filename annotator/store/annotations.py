@@ -7,7 +7,7 @@ from collections import defaultdict
 from typing import Any
 
 from ..errors import EditError
-from ..model import Span, SpanRow, check_span
+from ..model import FIGURE, Span, SpanRow, check_span
 from .results import StoredClaim, attrs_from_json as _attrs, now
 
 
@@ -39,6 +39,20 @@ class AnnotationsMixin:
     def span_row(self, span_id: int) -> SpanRow | None:
         row = self.db.execute('SELECT start, "end", label, id FROM spans WHERE id = ?', (span_id,)).fetchone()
         return None if row is None else SpanRow._make(row)
+
+    def span_text(self, doc_id: str, start: int, end: int) -> str:
+        """``text[start:end]`` of a document, cut by SQLite (substr counts code points), so a
+        figure reading on a key press does not copy a 20 MB article into Python."""
+        row = self.db.execute("SELECT substr(text, ?, ?) FROM documents WHERE id = ?",
+                              (start + 1, max(0, end - start), doc_id)).fetchone()
+        return "" if row is None else row[0]
+
+    def _set_span_attrs(self, span_id: int, attrs: dict[str, Any]) -> None:
+        self.db.execute("UPDATE spans SET attrs = ?, updated_at = ? WHERE id = ?",
+                        (json.dumps(attrs, ensure_ascii=False), now(), span_id))
+
+    def _set_span_bounds(self, span_id: int, start: int, end: int) -> None:
+        self.db.execute('UPDATE spans SET start = ?, "end" = ?, updated_at = ? WHERE id = ?', (start, end, now(), span_id))
 
     def span(self, span_id: int) -> tuple[str, str, Span]:
         row = self.db.execute(
@@ -78,8 +92,21 @@ class AnnotationsMixin:
         self, doc_id: str, annotator: str, start: int, end: int, label: str,
         attrs: dict[str, Any] | None = None, span_id: int | None = None,
     ) -> int:
+        """A new span; a FIGURE span gets its reading (``attrs.figure``) unless it brings an edited one."""
         with self.atomic():
-            return self._insert_span(doc_id, annotator, start, end, label, attrs, span_id)
+            return self._insert_span(doc_id, annotator, start, end, label,
+                                     self.figure_attrs(doc_id, start, end, label, attrs), span_id)
+
+    def figure_attrs(self, doc_id: str, start: int, end: int, label: str,
+                     attrs: dict[str, Any] | None) -> dict[str, Any] | None:
+        """``attrs`` as a span of ``label`` over [start, end) should carry them: the automatic
+        figure reading on a FIGURE span (an edited one kept), an automatic one dropped elsewhere.
+        Other labels return ``attrs`` itself without importing ``annotator.figures``."""
+        if label != FIGURE and not (attrs and "figure" in attrs):
+            return attrs
+        from ..figures import figure_attrs
+
+        return figure_attrs(label, self.span_text(doc_id, start, end) if label == FIGURE else "", attrs)
 
     def _delete_span(self, span_id: int) -> None:
         self.db.execute("DELETE FROM spans WHERE id = ?", (span_id,))
