@@ -108,6 +108,7 @@ def test_speaker_precision_on_the_seeds(seeded, name):
     ("He said the talks would resume. They told reporters nothing.", []),  # pronouns are never offered
     ("The bridge said nothing; the river ran.", []),  # not a name nor a role
     ("North Korea launched a missile on Tuesday.", []),  # no speech verb
+    ("Annotation notes\n\nCNN reports that talks resumed.", ["CNN"]),  # a heading's noun is no verb
 ])
 def test_speaker_attribution_patterns(text, expected):
     assert [text[s:e] for s, e in find_speakers(text)] == expected
@@ -246,6 +247,8 @@ def test_accept_all_is_one_transaction(seeded):
     finally:
         seeded.db.conn.set_trace_callback(None)
     assert [s for s in statements if s.split()[0] in ("BEGIN", "COMMIT", "ROLLBACK")] == ["BEGIN IMMEDIATE", "COMMIT"]
+    assert accept_all(seeded, "alice", found + found[:3]) == 0  # what the reviewer has is not added again
+    assert len(seeded.spans(SEED_000, "alice")) == len(found)
     # One bad suggestion: nothing at all is stored.
     bad = Suggestion(SEED_001, 0, 10**7, "ENTITY", "x", STRINGS)
     good = Suggester(seeded, "alice").suggest(SEED_001)

@@ -115,9 +115,13 @@ def accept_all(store, annotator: str, suggestions: Iterable[Suggestion]) -> int:
     the suggester, ``attrs.figure`` holds a figure's reading); a span the reviewer already has
     (same offsets and label) is not added again. Returns the number added."""
     added = 0
+    have: dict[str, set[tuple[int, int, str]]] = {}  # per document: read once, not a query per span
     with store.atomic():
         for s in suggestions:
-            if store.find_span(s.doc, annotator, s.start, s.end, s.label) is None:
+            if s.doc not in have:
+                have[s.doc] = {(r.start, r.end, r.label) for r in store.span_rows(s.doc, annotator)}
+            if s.key() not in have[s.doc]:
                 store._insert_span(s.doc, annotator, s.start, s.end, s.label, s.attrs())
+                have[s.doc].add(s.key())
                 added += 1
     return added

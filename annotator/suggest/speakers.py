@@ -117,7 +117,8 @@ def find_speakers(text: str) -> list[tuple[int, int]]:
             if "t" in pattern.groupindex and m.group("t"):
                 offer(m.start("t"), m.end("t"))
     for v in verbs.finditer(text):
-        if not _may_end_a_subject(text, v.start()):
+        # A verb that ends its line is a heading's noun ("Annotation notes"), not an attribution.
+        if v.end() == len(text) or text[v.end()] in "\r\n" or not _may_end_a_subject(text, v.start()):
             continue
         # endpos cuts the text just after the space before the verb: \Z is there.
         m = before_verb.search(text, max(0, v.start() - WINDOW), v.start() + 1)
