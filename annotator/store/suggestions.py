@@ -46,16 +46,24 @@ class SuggestionsMixin:
         """(annotator, label, text) of every span in the project up to ``MAX_TAGGED_STRING`` code
         points, labels in ``exclude_labels`` left out, and spans that accepted suggestions made
         (``attrs.origin`` "suggest/..."), so that the string matcher learns from people only: a
-        bulk accept would otherwise feed on itself, each run adding more. SQLite's substr counts
-        code points, as our offsets do, so only the span's text leaves the database."""
+        bulk accept would otherwise feed on itself, each run adding more."""
         excluded = sorted(set(exclude_labels))
         marks = ", ".join("?" * len(excluded))
-        where = f" AND s.label NOT IN ({marks})" if excluded else ""
-        yield from self.db.execute(
-            'SELECT s.annotator, s.label, substr(d.text, s.start + 1, s."end" - s.start) FROM spans s'
-            f' JOIN documents d ON d.id = s.doc_id WHERE s."end" - s.start <= ?{where}'
+        where = f" AND label NOT IN ({marks})" if excluded else ""
+        rows = self.db.execute(
+            f'SELECT doc_id, annotator, label, start, "end" FROM spans WHERE "end" - start <= ?{where}'
             # attrs is checked JSON (every writer checks it); json_valid keeps a bad row from failing the read.
-            """ AND NOT (s.attrs != '{}' AND json_valid(s.attrs)
-                         AND coalesce(json_extract(s.attrs, '$.origin'), '') LIKE 'suggest/%')""",
+            """ AND NOT (attrs != '{}' AND json_valid(attrs)
+                         AND coalesce(json_extract(attrs, '$.origin'), '') LIKE 'suggest/%')
+                ORDER BY doc_id""",
             [MAX_TAGGED_STRING, *excluded],
-        )
+        ).fetchall()
+        # Each text read once and sliced here: SQLite's substr per span re-read the whole text and
+        # counted characters from its start (20,000 spans over 200 texts of 76 kB: 1.4-2.2 s).
+        doc, text = None, ""
+        for doc_id, annotator, label, start, end in rows:
+            if doc_id != doc:
+                doc = doc_id
+                row = self.db.execute("SELECT text FROM documents WHERE id = ?", (doc_id,)).fetchone()
+                text = row[0] if row else ""
+            yield annotator, label, text[start:end]
