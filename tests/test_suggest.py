@@ -109,6 +109,14 @@ def test_speaker_precision_on_the_seeds(seeded, name):
     ("The bridge said nothing; the river ran.", []),  # not a name nor a role
     ("North Korea launched a missile on Tuesday.", []),  # no speech verb
     ("Annotation notes\n\nCNN reports that talks resumed.", ["CNN"]),  # a heading's noun is no verb
+    # A title is not part of the name; a role with its determiner keeps it.
+    ("“This is clear,” Japanese Prime Minister Fumio Kishida told reporters.", ["Fumio Kishida"]),
+    ("U.S. Secretary of State Antony Blinken said. The Prime Minister said so.", ["Antony Blinken", "The Prime Minister"]),
+    ("Unification Minister Kim Yung-ho said. The State Department said.", ["Kim Yung-ho", "The State Department"]),
+    # A role phrase never runs across a sentence end.
+    ("Critics claimed the drills were provocative. The report, released by the ministry, noted a rise.",
+     ["Critics", "The report"]),
+    ("A senior U.S. official, speaking on condition of anonymity, said talks resumed.", ["A senior U.S. official"]),
 ])
 def test_speaker_attribution_patterns(text, expected):
     assert [text[s:e] for s, e in find_speakers(text)] == expected

@@ -53,6 +53,13 @@ Earlier Later If Although Though Because Since Why What How Who Where Which Such
 My Your Many Some Most All Both Each Every No Not Nor Or For Of By From With Without Under Over
 According Asked Speaking Mr Mrs Ms Dr
 """.split())
+# Titles before a name are not part of it ("Prime Minister Fumio Kishida" → "Fumio Kishida").
+TITLES = frozenset("""
+President Vice Prime Minister Ambassador Secretary Secretary-General General Chairman Chairwoman Chair
+Senator Sen. Rep. Representative Governor Gov. Mayor Director Chief Dr. Mr. Mrs. Ms. Prof. Professor
+King Queen Prince Princess Pope Judge Justice Commissioner Spokesperson Spokesman Spokeswoman Envoy
+Leader Lt. Col. Gen. Adm. Sgt. Capt. Deputy Premier Chancellor CEO Chief-Executive Officer
+""".split())
 PRONOUNS = frozenset("he she they we i you it this that these those who which".split())
 
 _CAP = r"(?:(?:[A-Z]\.){2,}|[A-Z][\w’'-]*\w|[A-Z])"  # "U.S.", "Joon-kook", "Council’s", "X"
@@ -62,7 +69,7 @@ _ROLE_NOUN = "(?:" + "|".join(sorted(ROLES, key=len, reverse=True)) + r")\b"
 _PP = rf"(?: (?:from|of|at|for|to|with|in) (?:the )?{_NAME})"
 # Plural roles need no determiner ("according to analysts").
 _BARE = "(?:analysts|experts|officials|sources|researchers|prosecutors|police|authorities|diplomats|lawmakers|scientists)"
-_ROLE = rf"(?:{_BARE}\b{_PP}{{0,2}}|(?:{_DET}|{_CAP}(?: {_CAP})*[’']s) (?:[\w.’'-]+ ){{0,4}}{_ROLE_NOUN}{_PP}{{0,2}})"
+_ROLE = rf"(?:{_BARE}\b{_PP}{{0,2}}|(?:{_DET}|{_CAP}(?: {_CAP})*[’']s) (?:(?:(?:[A-Z]\.){{2,}}|[\w’'-]+) ){{0,4}}{_ROLE_NOUN}{_PP}{{0,2}})"
 _SUBJECT = rf"(?:{_ROLE}|(?:[Tt]he )?{_NAME})"
 _VERB = "(?:" + "|".join(sorted(VERBS, key=len, reverse=True)) + r")\b"
 _ADVERBS = r"(?:(?:also|further|later|then|has|have|had|again|publicly|previously|repeatedly|once) )*"
@@ -154,6 +161,14 @@ def _trimmed(text: str, start: int, end: int) -> tuple[int, int] | None:
         words.pop(0)
     if not words or words[0][2].lower() in PRONOUNS:
         return None
+    if words[0][2][:1].isupper() and words[0][2] != "The":  # a person's name: its title goes
+        titled = [i for i, w in enumerate(words[:-1]) if w[2] in TITLES]
+        if titled:
+            rest = words[titled[-1] + 1:]
+            if len(rest) > 2 and rest[0][2] in ("of", "for"):  # "Secretary of State Antony Blinken"
+                rest = rest[2:]
+            if rest and all(w[2] not in TITLES for w in rest) and rest[0][2][:1].isupper():
+                words = rest
     return words[0][0], end
 
 
