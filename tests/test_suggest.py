@@ -117,6 +117,7 @@ def test_speaker_precision_on_the_seeds(seeded, name):
     ("Critics claimed the drills were provocative. The report, released by the ministry, noted a rise.",
      ["Critics", "The report"]),
     ("A senior U.S. official, speaking on condition of anonymity, said talks resumed.", ["A senior U.S. official"]),
+    ("North Korea fired a missile, South Korea’s military said on Wednesday.", ["South Korea’s military"]),
 ])
 def test_speaker_attribution_patterns(text, expected):
     assert [text[s:e] for s, e in find_speakers(text)] == expected
@@ -304,6 +305,14 @@ def test_cli_json_shape(project_path):
     plain = run("suggest", "--db", project_path, "--annotator", "alice")
     assert plain.exit_code == 0 and len(plain.stdout.splitlines()) > len(rows)
     assert re.fullmatch(r"\d+ suggestion\(s\) for alice in 2 document\(s\) \(FIGURE \d+, SPEAKER \d+\)\n", plain.stderr)
+
+
+def test_cli_quiet_prints_nothing_and_still_accepts(project_path):
+    open_project(project_path, seed=True).close()
+    result = run("suggest", "--db", project_path, "--annotator", "alice", "--accept", "--quiet")
+    assert result.exit_code == 0 and result.stdout == "" and result.stderr == ""
+    with Store(project_path) as store:
+        assert len(store.spans(SEED_000, "alice")) > 10
 
 
 def test_cli_refuses_unknown_documents_and_labels_without_writing(project_path):

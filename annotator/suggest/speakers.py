@@ -44,6 +44,7 @@ ROLES = (
     "lawmakers", "senator", "governor", "mayor", "leader", "leaders", "representative", "delegate",
     "delegation", "authorities", "watchdog", "regulator", "company", "firm", "professor", "scientist",
     "scientists", "documents", "document", "filing", "data",
+    "military", "army", "navy", "embassy", "court", "newspaper", "broadcaster",
 )
 # Capitalised words that start sentences or clauses, never a speaker's name.
 NOT_NAMES = frozenset("""
