@@ -2,7 +2,7 @@
 
 On bad input every command prints one ``error: ...`` line on stderr, exits 1 and leaves the
 project file as it was; usage mistakes keep click's exit 2. Commands live in modules of their own
-(``window``, ``transfer``, ``listing``, ``reviewers``), their shared options in ``options`` and
+(``window``, ``transfer``, ``listing``, ``reviewers``, ``figure``, ``suggest``), their shared options in ``options`` and
 what they print in ``report``.
 """
 
@@ -100,10 +100,11 @@ def _register() -> None:
     from .figure import figure
     from .listing import docs
     from .reviewers import agreement, merge
+    from .suggest import suggest
     from .transfer import export, import_
     from .window import gui
 
-    for command in (gui, import_, export, docs, merge, agreement, figure):
+    for command in (gui, import_, export, docs, merge, agreement, figure, suggest):
         cli.add_command(command)
 
 

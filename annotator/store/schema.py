@@ -188,7 +188,25 @@ def review_claims_span_index(db: sqlite_utils.Database) -> None:
     db.execute("CREATE INDEX IF NOT EXISTS claims_span ON claims(span_id)")
 
 
-SCHEMA_VERSION = 7  # the number of migrations above; written to PRAGMA user_version
+@migrations()
+def suggest_rejections(db: sqlite_utils.Database) -> None:
+    # A suggestion a reviewer rejected is remembered per reviewer, by its offsets and label, so the
+    # suggesters never offer it to them again (their text is the document's, which never changes).
+    db.execute(
+        """CREATE TABLE suggest_rejections (
+            doc_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+            annotator TEXT NOT NULL,
+            start INTEGER NOT NULL,
+            "end" INTEGER NOT NULL,
+            label TEXT NOT NULL,
+            rejected_at TEXT NOT NULL,
+            PRIMARY KEY (doc_id, annotator, start, "end", label),
+            CHECK (start >= 0 AND start < "end")
+        )"""
+    )
+
+
+SCHEMA_VERSION = 8  # the number of migrations above; written to PRAGMA user_version
 
 REQUIRED_COLUMNS = {
     "documents": {"id", "title", "text", "source", "meta", "position"},
