@@ -156,7 +156,7 @@ def test_the_label_given_most_the_reviewers_own_first():
 @pytest.mark.parametrize("automaton", [True, False])
 def test_whole_words_case_and_sentence_starts(automaton):
     if automaton:
-        pytest.importorskip("ahocorasick")
+        import ahocorasick  # noqa: F401 -- a dependency: missing is a failure, not a skip
     matcher = StringMatcher({"Korea": "ENTITY", "Kim": "SPEAKER", "the ambassador": "SPEAKER", "$1 billion": "FIGURE"},
                             use_automaton=automaton)
     text = "Korean Korea. kim Kim Kimchi. The ambassador met the ambassadors; $1 billion, $1 billions; Korea_x"
@@ -166,7 +166,7 @@ def test_whole_words_case_and_sentence_starts(automaton):
 
 
 def test_leftmost_longest_and_a_shorter_whole_word_match():
-    pytest.importorskip("ahocorasick")
+    import ahocorasick  # noqa: F401 -- a dependency: missing is a failure, not a skip
     labels = {"North Korea": "ENTITY", "North Korean Mission": "ENTITY", "North": "ENTITY", "Korea Herald": "ENTITY"}
     text = "The North Korean Mission and North Koreans read the Korea Heralds and North Korea Herald."
     for automaton in (True, False):
@@ -178,7 +178,7 @@ def test_leftmost_longest_and_a_shorter_whole_word_match():
 @given(st.lists(st.sampled_from(TRICKY_PIECES + ["Korea", "Korean", " said ", "“", "”", ",", "Kim", "the "]),
                 min_size=1, max_size=60).map("".join), st.data())
 def test_automaton_and_fallback_agree(text, data):
-    pytest.importorskip("ahocorasick")
+    import ahocorasick  # noqa: F401 -- a dependency: missing is a failure, not a skip
     pieces = data.draw(st.lists(st.sampled_from(["Korea", "Kim", "Hwang", "$1 billion", "40%", "한국", "a", "the ",
                                                  "😀", "Korean", "e\u0301"]), max_size=6))
     labels = {p: "ENTITY" for p in pieces}
