@@ -253,7 +253,7 @@ class _Writer:
                 row = row_of[key] = self.next_span
                 self.next_span += 1
                 self.spans.append((row, doc_id, annotator, span.start, span.end, span.label,
-                                   json.dumps(span.attrs, ensure_ascii=False) if span.attrs else "{}", stamp, stamp))
+                                   json.dumps(span.attrs, ensure_ascii=False) if span.attrs else "{}"))
             id_map[str(span.id)] = row
 
         def row_id(ref: object) -> int:
@@ -283,9 +283,14 @@ class _Writer:
                 " ON CONFLICT (doc_id, annotator) DO UPDATE SET done = excluded.done, updated_at = excluded.updated_at",
                 self.layers,
             )
-            conn.executemany(
+            # One statement for all spans, not one per span: the span-end trigger makes every
+            # statement keep a statement journal, and one per row copied the pages each row
+            # touched (1.9 of a 10 x 1,000-document merge's 4.3 s CPU); the trigger still runs
+            # for every row.
+            conn.execute(
                 'INSERT INTO spans (id, doc_id, annotator, start, "end", label, attrs, created_at, updated_at)'
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", self.spans,
+                " SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, value ->> 5, value ->> 6,"
+                " ?2, ?2 FROM json_each(?1)", (json.dumps(self.spans, ensure_ascii=False), self.stamp),
             )
             conn.executemany(
                 "INSERT INTO claims (id, doc_id, annotator, span_id, note, created_at, attrs) VALUES (?, ?, ?, ?, ?, ?, ?)",
