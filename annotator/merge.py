@@ -7,8 +7,10 @@ and the whole merge is one transaction, so a bad file leaves the project as it w
 
 from __future__ import annotations
 
+import contextlib
+import gc
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterator
 
 from .errors import EditError, StoreError
 from .model import GOLD
@@ -24,6 +26,25 @@ def merge_files(store: Store, paths: list[str | Path], progress: Callable[[int, 
 
     ``progress(done, total)`` counts steps: reading each file, then merging each.
     """
+    with _collector_paused():
+        return _merge_files(store, paths, progress)
+
+
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    # Reading ten files builds about a million small objects that all live until the merge ends;
+    # the cyclic collector walked them over and over for nothing (0.4-0.6 of 3.5 s CPU at
+    # 10 x 1,000 documents). They form no cycles to collect.
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _merge_files(store: Store, paths: list[str | Path], progress: Callable[[int, int], None] | None) -> MergeResult:
     steps = 2 * len(paths)
     total = MergeResult()
     project = identity(store.path)

@@ -209,8 +209,12 @@ class MergeMixin:
             conn.executemany(
                 "INSERT INTO layer_history (doc_id, annotator, replaced_at, reason, layer) VALUES (?, ?, ?, ?, ?)", history
             )
-            conn.executemany("DELETE FROM claims WHERE doc_id = ? AND annotator = ?", keys)
-            conn.executemany("DELETE FROM spans WHERE doc_id = ? AND annotator = ?", keys)
+            # One statement per table, not one per layer: each statement that may abort keeps a
+            # statement journal, and one per layer copied the same index pages again and again.
+            listed = json.dumps(keys, ensure_ascii=False)
+            for table in ("claims", "spans"):
+                conn.execute(f"DELETE FROM {table} WHERE (doc_id, annotator) IN"
+                             " (SELECT value ->> 0, value ->> 1 FROM json_each(?))", (listed,))
 
 
 class _Writer:
