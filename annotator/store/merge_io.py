@@ -141,8 +141,17 @@ class MergeMixin:
             labels = set(self.label_scheme().names())
             position = self._next_position()  # once: a max() per new document made the merge quadratic
             placed: list[tuple[str, AnnotatedDocument]] = []
+            # The documents already here, found by one query instead of one per document.
+            stored_ids = dict(self.db.execute(
+                "SELECT sha256, id FROM documents WHERE sha256 IN (SELECT value FROM json_each(?))",
+                (json.dumps([item.document.sha256 for item in items]),),
+            ))
             for item in items:
-                doc_id, added = self._insert_document(item.document, position)
+                doc_id = stored_ids.get(item.document.sha256)
+                added = doc_id is None
+                if added:
+                    doc_id, added = self._insert_document(item.document, position)
+                    stored_ids[item.document.sha256] = doc_id
                 position += int(added)
                 result.documents_added += int(added)
                 if item.is_layer:
@@ -245,18 +254,24 @@ class _Writer:
         length = len(item.document.text)
         row_of: dict[tuple, int] = {}
         id_map: dict[str, int] = {}
+        labels = self.labels
         for span in item.spans:
-            problem = check_span(length, span.start, span.end, span.label)
-            if problem:
-                raise EditError(f"document {item.document.id!r}: {problem}")
-            if span.label not in self.labels:
-                raise EditError(f"document {item.document.id!r}: unknown label {span.label!r}")
-            key = (span.start, span.end, span.label)
+            start, end, label = span.start, span.end, span.label
+            # The test of check_span for the usual good span, inline: a label of the scheme is a
+            # non-empty string. Anything else goes through check_span for its message.
+            if not (type(start) is int and type(end) is int and 0 <= start < end <= length
+                    and type(label) is str and label in labels):
+                problem = check_span(length, start, end, label)
+                if problem:
+                    raise EditError(f"document {item.document.id!r}: {problem}")
+                if label not in labels:
+                    raise EditError(f"document {item.document.id!r}: unknown label {label!r}")
+            key = (start, end, label)
             row = row_of.get(key)
             if row is None:  # the same span twice in a layer is stored once, as an import does
                 row = row_of[key] = self.next_span
                 self.next_span += 1
-                self.spans.append((row, doc_id, annotator, span.start, span.end, span.label,
+                self.spans.append((row, doc_id, annotator, start, end, label,
                                    json.dumps(span.attrs, ensure_ascii=False) if span.attrs else "{}"))
             id_map[str(span.id)] = row
 
