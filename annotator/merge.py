@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Callable
 
+from .collector import paused
 from .errors import EditError, StoreError
 from .model import GOLD
 from .store.connection import file_identity as identity
@@ -24,6 +25,11 @@ def merge_files(store: Store, paths: list[str | Path], progress: Callable[[int, 
 
     ``progress(done, total)`` counts steps: reading each file, then merging each.
     """
+    with paused():  # the reader's objects live until the merge ends (collector.py)
+        return _merge_files(store, paths, progress)
+
+
+def _merge_files(store: Store, paths: list[str | Path], progress: Callable[[int, int], None] | None) -> MergeResult:
     steps = 2 * len(paths)
     total = MergeResult()
     project = identity(store.path)

@@ -94,7 +94,11 @@ def count_overlap_matches(a: Sequence[Interval], b: Sequence[Interval]) -> int:
     so the count is symmetric.
     """
     set_a, set_b = set(a), set(b)
-    exact = set_a & set_b
+    return _overlap_matches(set_a, set_b, set_a & set_b)
+
+
+def _overlap_matches(set_a: set[Interval], set_b: set[Interval], exact: set[Interval]) -> int:
+    """``count_overlap_matches`` for two sets and their intersection, already at hand."""
     if len(exact) == len(set_a) or len(exact) == len(set_b):
         return len(exact)
     rest_a = sorted(set_a - exact)

@@ -121,6 +121,8 @@ def compute_agreement(
         if progress is not None:
             progress(done, total)
 
+    for totals in pair_totals.values():
+        totals.fold()
     report_labels = sorted(label_filter if label_filter is not None else seen_labels)
     pair_scores = [_pair_scores(a, b, pair_totals[a, b], report_labels) for a, b in pairs]
     alpha_overall, alpha_per_label = unitizing.alpha(report_labels)
@@ -170,12 +172,11 @@ def _add_document(
             continue
         totals.documents += 1
         totals.characters += length
-        per_label = totals.per_label
+        add = totals.add
         exact = overlap = size = 0
         for label in layer_a.spans.keys() | layer_b.spans.keys():
             tallies, disagreement = _tally(layer_a, layer_b, label)
-            summed = per_label.get(label)
-            per_label[label] = tallies if summed is None else [x + y for x, y in zip(summed, tallies)]
+            add(label, tallies)
             if disagreement:
                 observed[label] += disagreement
             exact += tallies[_EXACT]

@@ -23,7 +23,7 @@ class _UnitizingCategory:
     """What alpha_U needs about one category over the whole continuum."""
 
     observed: int = 0  # sum over reviewer pairs of the pairwise disagreement sums
-    unit_lengths: Counter = field(default_factory=Counter)  # over all reviewers' units
+    lengths: list[int] = field(default_factory=list)  # of all reviewers' units, counted when needed
     gaps: list[int] = field(default_factory=list)  # every reviewer's gaps, across documents
     last_end: dict[int, int] = field(default_factory=dict)  # reviewer -> end of its last unit
 
@@ -78,11 +78,13 @@ class _Unitizing:
     @staticmethod
     def _add_units(category: _UnitizingCategory, rater: int, offset: int, units) -> None:
         last_end = category.last_end.get(rater, 0)
+        gaps = category.gaps
         for start, end in units:
-            if offset + start > last_end:
-                category.gaps.append(offset + start - last_end)
+            start += offset
+            if start > last_end:
+                gaps.append(start - last_end)
             last_end = offset + end
-            category.unit_lengths[end - start] += 1
+        category.lengths.extend([end - start for start, end in units])  # a Counter per call cost more
         category.last_end[rater] = last_end
 
     def _closing_gaps(self, category: _UnitizingCategory) -> list[int]:
@@ -97,17 +99,18 @@ class _Unitizing:
     def disagreements(self, label: str) -> tuple[Fraction, Fraction] | None:
         """(D_o, D_e) for one category, exact; None if the category has no unit."""
         category = self.categories.get(label)
-        if category is None or not category.unit_lengths:
+        if category is None or not category.lengths:
             return None
+        unit_lengths = Counter(category.lengths)
         n_r, length = self.reviewers, self.length
         gaps = sorted(self._closing_gaps(category))
         suffix = [0] * (len(gaps) + 1)  # suffix[k]: sum of (g + 1) over gaps[k:]
         for k in range(len(gaps) - 1, -1, -1):
             suffix[k] = suffix[k + 1] + gaps[k] + 1
-        n_units = sum(category.unit_lengths.values())
+        n_units = len(category.lengths)
         expected = 0
         squared_lengths = 0
-        for l, count in category.unit_lengths.items():
+        for l, count in unit_lengths.items():
             k = bisect_left(gaps, l)
             fitting = suffix[k] - (len(gaps) - k) * l  # sum over gaps g >= l of (g - l + 1)
             # l (l-1) (2l-1) is six times a sum of squares, so the division by 3 is exact.

@@ -52,8 +52,10 @@ def agreement(db: str | None, annotators: str | None, labels: str | None, doc_id
     def split(value: str | None) -> list[str] | None:
         return None if value is None else [x.strip() for x in value.split(",") if x.strip()]
 
+    from ..collector import paused
+
     name = shown(db)
-    with open_for_reading(db) as store:
+    with paused(), open_for_reading(db) as store:
         layers, lengths = agreement_inputs(store, split(doc_ids))
         known = set(store.annotators())
         known_labels = set(store.label_scheme().names())
@@ -64,7 +66,7 @@ def agreement(db: str | None, annotators: str | None, labels: str | None, doc_id
     for label in split(labels) or []:
         if label not in known_labels:
             raise AnnotatorError(f"no label named {label!r} in {name} (labels: {', '.join(sorted(known_labels))})")
-    with Reporter(quiet=quiet, as_json=as_json).progress("comparing") as progress:
+    with paused(), Reporter(quiet=quiet, as_json=as_json).progress("comparing") as progress:
         report = compute_agreement(layers, lengths, annotators=chosen, labels=split(labels), progress=progress)
     # The table is the result asked for, not a summary: --quiet leaves it.
     if as_json:
