@@ -176,6 +176,15 @@ def _decide_states(state: DocState, items: list[ReviewItem]) -> None:
         )
 
 
+def redecide(state: DocState, items: list[ReviewItem]) -> list[ReviewItem]:
+    """``items`` (computed from the same reviewers' layers) with their states set again from
+    ``state``'s decisions: after a decision, without grouping every span again."""
+    for item in items:
+        item.state, item.changed, item.decided_by, item.decided_at = DISAGREEMENT, False, None, None
+    _decide_states(state, items)
+    return items
+
+
 def review_items(store: Store, doc_id: str) -> list[ReviewItem]:
     return compute_items(load_state(store, doc_id))
 

@@ -187,3 +187,31 @@ def load_state(store: Store, doc_id: str) -> DocState:
         if span_id in by_id
     ]
     return DocState(doc_id, text, reviewers, spans, claims, gold, decided, GOLD in layer_names, gold_claims)
+
+
+def reload_gold(store: Store, state: DocState) -> DocState:
+    """``state`` with its gold layer and decisions read again, the reviewers' layers kept: what a
+    decision changes, without reading every reviewer's span again."""
+    doc_id = state.doc_id
+    db = store.db
+    gold = [
+        RSpan(GOLD, i, s, e, lab)
+        for i, s, e, lab in db.execute(
+            'SELECT id, start, "end", label FROM spans WHERE doc_id = ? AND annotator = ? ORDER BY start, "end", label, id',
+            (doc_id, GOLD),
+        )
+    ]
+    by_id = {g.id: g for g in gold}
+    decided = {
+        key: (st, basis, by, at)
+        for key, st, basis, by, at in db.execute(
+            "SELECT item_key, state, basis, decided_by, decided_at FROM review_items WHERE doc_id = ?", (doc_id,)
+        )
+    }
+    gold_claims = [
+        (claim_id, by_id[span_id].start, by_id[span_id].end)
+        for claim_id, span_id in db.execute("SELECT id, span_id FROM claims WHERE doc_id = ? AND annotator = ?", (doc_id, GOLD))
+        if span_id in by_id
+    ]
+    has_gold = db.execute("SELECT 1 FROM layers WHERE doc_id = ? AND annotator = ?", (doc_id, GOLD)).fetchone() is not None
+    return DocState(doc_id, state.text, state.reviewers, state.spans, state.claims, gold, decided, has_gold, gold_claims)
