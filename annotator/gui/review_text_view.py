@@ -57,7 +57,8 @@ class ReviewTextView(AnnotationView):
     text (brat and INCEpTION draw annotations above the text too): a bar in the label's colour
     where that reviewer has a span."""
 
-    lanes: LaneIndex | None = None  # until __init__ makes it (Qt asks for repaints before)
+    lanes: LaneIndex | None = None  # until __init__ makes them (Qt asks for repaints before)
+    lane_room: tuple[float, float] | None = None
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
@@ -97,6 +98,16 @@ class ReviewTextView(AnnotationView):
         """Every block's bars (works out all blocks: for tests, not hot paths)."""
         found = {n: self.lanes.bars(n) for n in range(self.lanes.block_count())}
         return {n: bars for n, bars in found.items() if bars}
+
+    def _format_visible(self, *args) -> None:
+        before = len(self._formatted)
+        super()._format_visible(*args)
+        if len(self._formatted) != before and self.lane_room is not None:
+            # QPlainTextEdit works out how far it may scroll from the heights of the last blocks
+            # as they were laid out; lanes just formatted made some lines taller, so let it
+            # measure again (or the last lines could not be scrolled to).
+            layout = self.document().documentLayout()
+            layout.documentSizeChanged.emit(layout.documentSize())
 
     def _needs_format(self, number: int) -> bool:
         return super()._needs_format(number) or (self.lanes is not None and bool(self.lanes.bars(number)))
