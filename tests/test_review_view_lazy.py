@@ -161,3 +161,40 @@ def test_items_are_computed_once_per_opening_and_are_what_a_fresh_reading_gives(
         qtbot.addWidget(again)
         assert len(made) == len(again.items)
         again.close()
+
+
+def test_a_project_from_before_the_span_end_index_opens_and_checks_span_ends_by_it(tmp_path):
+    import sqlite3
+
+    from annotator.errors import AnnotatorError
+    from annotator.store import SCHEMA_VERSION
+
+    path = tmp_path / "old.annotator.db"
+    open_project(path, seed=True).close()
+    conn = sqlite3.connect(path)  # as the previous version left it: triggers reading the row
+    conn.execute("DROP INDEX documents_length")
+    for name, op in (("spans_end_in_text_insert", "INSERT"), ("spans_end_in_text_update", 'UPDATE OF start, "end"')):
+        conn.execute(f"DROP TRIGGER {name}")
+        conn.execute(f"""CREATE TRIGGER {name} BEFORE {op} ON spans
+            WHEN NEW."end" > (SELECT length FROM documents WHERE id = NEW.doc_id)
+            BEGIN SELECT RAISE(ABORT, 'span end is beyond the end of the document text'); END""")
+    conn.execute("DELETE FROM _sqlite_migrations WHERE name = 'reviewview_span_end_check_by_index'")
+    conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION - 1}")
+    conn.commit()
+    conn.close()
+    with Store(path) as store:
+        assert store.db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+        triggers = dict(store.db.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'").fetchall())
+        for name in ("spans_end_in_text_insert", "spans_end_in_text_update"):
+            assert "INDEXED BY documents_length" in triggers[name]
+        plan = " ".join(str(r) for r in store.db.execute(
+            "EXPLAIN QUERY PLAN SELECT length FROM documents INDEXED BY documents_length WHERE id = 'x'"))
+        assert "COVERING INDEX documents_length" in plan
+        doc_id = store.document_ids()[0]
+        length = len(store.document(doc_id).text)
+        with pytest.raises((AnnotatorError, sqlite3.DatabaseError)):
+            with store.atomic():
+                store.db.execute(
+                    'INSERT INTO spans (doc_id, annotator, start, "end", label, attrs, created_at, updated_at)'
+                    " VALUES (?, 'alice', 0, ?, 'ENTITY', '{}', '', '')", (doc_id, length + 1))
+        assert len(store.document_ids()) == 2

@@ -147,7 +147,7 @@ class ReviewWindow(ReviewActionsMixin, HandEditMixin, QMainWindow):
         if state is None:
             state = review.load_state(self.store, self.doc_id)
             items = review.compute_items(state)
-        self.view.load_review(self.document.text, self.store.spans(self.doc_id, GOLD), state.reviewers, state.spans)
+        self.view.load_review(self.document.text, self.store.span_rows(self.doc_id, GOLD), state.reviewers, state.spans)
         self.reviewers = state.reviewers
         self.colors = {r: REVIEWER_COLORS[k % len(REVIEWER_COLORS)] for k, r in enumerate(state.reviewers)}
         self.legend.setText(
@@ -168,7 +168,7 @@ class ReviewWindow(ReviewActionsMixin, HandEditMixin, QMainWindow):
         """Re-read items and gold after a change (or an undo) and keep the current item;
         ``lanes`` redraws the reviewers' lanes too (their spans changed elsewhere)."""
         state = review.load_state(self.store, self.doc_id)
-        self.view.set_spans(self.store.spans(self.doc_id, GOLD))
+        self.view.set_spans(self.store.span_rows(self.doc_id, GOLD))
         if lanes or state.reviewers != self.reviewers:
             self.reviewers = state.reviewers
             self.view.set_lanes(state.reviewers, state.spans)
