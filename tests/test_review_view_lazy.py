@@ -4,6 +4,7 @@ computed once per opening. (How fast is measured by bench/review_bench.py.)"""
 
 from __future__ import annotations
 
+import json
 import random
 
 import pytest
@@ -109,7 +110,7 @@ def test_span_basis_is_the_digest_of_its_rows():
     for _ in range(200):
         members = [RSpan(rng.choice(names), n, (s := rng.randrange(10**6)), s + rng.randrange(1, 500),
                          rng.choice(["SPEAKER", "CLAIM", "ÉTIQUETTE"])) for n in range(rng.randrange(1, 6))]
-        quoted = {x: __import__("json").dumps(x) for x in names + ["SPEAKER", "CLAIM", "ÉTIQUETTE"]}
+        quoted = {x: json.dumps(x) for x in names + ["SPEAKER", "CLAIM", "ÉTIQUETTE"]}
         rows = sorted((s.annotator, s.start, s.end, s.label) for s in members)
         assert items_module._span_basis(members, quoted) == _digest(rows)
 
