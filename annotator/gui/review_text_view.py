@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
-from collections import defaultdict
-
 from PySide6.QtCore import QRectF
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPaintEvent, QTextCursor
 from PySide6.QtWidgets import QTextEdit, QWidget
 
 from .. import review
 from .highlighter import SpanHighlighter
+from .lane_index import LaneIndex
 from .text_view import AnnotationView
 
 LANE_HEIGHT = 3
@@ -22,14 +20,27 @@ _SPACES = re.compile(r"[ \t\u00a0]+")
 class LaneHighlighter(SpanHighlighter):
     """The gold spans as AnnotationView draws them; in blocks with reviewer lanes, white space in
     a taller font (its extra width taken back by letter spacing) so that every line has room above
-    its text for the lanes. QPlainTextEdit ignores line-height block formats, so this is the way."""
+    its text for the lanes. QPlainTextEdit ignores line-height block formats, so this is the way.
 
-    lazy = False  # lanes change line heights: every block must be formatted for the layout
+    Lazy like the article view's highlighter: only blocks on screen (and a margin) are formatted.
+    A block grows taller when its lanes are formatted, which is harmless off screen because
+    QPlainTextEdit scrolls by lines, not pixels; the view formats what comes into view before it
+    is painted, and centres again once the blocks around a target are formatted."""
+
+    def __init__(self, view: "ReviewTextView"):
+        super().__init__(view)
+        self.blocks_formatted = 0  # blocks formatted, with or without gold spans (tests, benchmark)
 
     def highlightBlock(self, text: str) -> None:  # noqa: N802
-        super().highlightBlock(text)
+        if self.paused:
+            return
         view = self._view
-        if view.lane_room is None or self.currentBlock().blockNumber() not in view.lane_index:
+        number = self.currentBlock().blockNumber()
+        if number not in self.allowed and number not in view._formatted:
+            return
+        self.blocks_formatted += 1
+        super().highlightBlock(text)
+        if view.lane_room is None or not view.lanes.bars(number):
             return
         size, spacing = view.lane_room
         for match in _SPACES.finditer(text):
@@ -46,6 +57,9 @@ class ReviewTextView(AnnotationView):
     text (brat and INCEpTION draw annotations above the text too): a bar in the label's colour
     where that reviewer has a span."""
 
+    lanes: LaneIndex | None = None  # until __init__ makes them (Qt asks for repaints before)
+    lane_room: tuple[float, float] | None = None
+
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self.setObjectName("reviewTextView")
@@ -53,49 +67,50 @@ class ReviewTextView(AnnotationView):
         self.highlighter = LaneHighlighter(self)
         self.lane_count = 0
         self.lane_room: tuple[float, float] | None = None  # (point size, letter spacing) of white space
-        self.lane_index: dict[int, list[tuple[int, int, int, QColor]]] = {}  # block -> (lane, qt start, qt end, colour)
+        self.lanes = LaneIndex(self.map, self._block_starts, (), [], self._color)
         self._item_extent: tuple[int, int] | None = None
         self._edit_target: int | None = None
 
     def load_review(self, text: str, gold: list, reviewers: tuple[str, ...], spans: list[review.RSpan]) -> None:
-        """Show ``text`` with the gold spans and the reviewers' lanes, formatted in one pass."""
-        self._marks = (None, ())
-        self.setExtraSelections([])
-        self.highlighter.setDocument(None)
-        self._show_text(text)
-        self._block_starts = self._read_block_starts()
-        self._index(gold)
-        self._index_lanes(reviewers, spans)
-        self.highlighter.setDocument(self.document())
-        # The lane highlighter formats every block itself (lanes change line heights, so the
-        # whole layout must know them); nothing is left for the lazy pass of AnnotationView.
-        self._formatted = set(range(len(self._block_starts)))
+        """Show ``text`` with the gold spans and the reviewers' lanes; only what is on screen is
+        formatted now, the rest as it scrolls into view."""
+        self._index_lanes((), [])
+
+        def index() -> None:
+            self._index(gold)
+            self._index_lanes(reviewers, spans)
+
+        self.overlay = []
+        self._load_text(text, index)
 
     def set_lanes(self, reviewers: tuple[str, ...], spans: list[review.RSpan]) -> None:
         self._index_lanes(reviewers, spans)
-        self.highlighter.rehighlight()
+        self._invalidate(set(self._formatted))
         self.viewport().update()
 
     def _index_lanes(self, reviewers: tuple[str, ...], spans: list[review.RSpan]) -> None:
-        lane_of = {name: k for k, name in enumerate(reviewers)}
         self.lane_count = len(reviewers)
         self.lane_room = self._room(self.lane_count) if self.lane_count else None
-        range_to_qt = self.map.range_to_qt
-        colors: dict[str, QColor] = {}
-        index: dict[int, list] = defaultdict(list)
-        for span in spans:
-            lane = lane_of.get(span.annotator)
-            if lane is None:
-                continue
-            color = colors.get(span.label)
-            if color is None:
-                color = colors[span.label] = QColor(self._color(span.label))
-            qs, qe = range_to_qt(span.start, span.end)
-            first = bisect_right(self._block_starts, qs) - 1
-            last = first if qe - 1 <= qs else bisect_right(self._block_starts, qe - 1) - 1
-            for number in range(first, last + 1):
-                index[number].append((lane, qs, qe, color))
-        self.lane_index = dict(index)
+        self.lanes = LaneIndex(self.map, self._block_starts, reviewers, spans, self._color)
+
+    @property
+    def lane_index(self) -> dict[int, list[tuple[int, int, int, QColor]]]:
+        """Every block's bars (works out all blocks: for tests, not hot paths)."""
+        found = {n: self.lanes.bars(n) for n in range(self.lanes.block_count())}
+        return {n: bars for n, bars in found.items() if bars}
+
+    def _format_visible(self, *args) -> None:
+        before = len(self._formatted)
+        super()._format_visible(*args)
+        if len(self._formatted) != before and self.lane_room is not None:
+            # QPlainTextEdit works out how far it may scroll from the heights of the last blocks
+            # as they were laid out; lanes just formatted made some lines taller, so let it
+            # measure again (or the last lines could not be scrolled to).
+            layout = self.document().documentLayout()
+            layout.documentSizeChanged.emit(layout.documentSize())
+
+    def _needs_format(self, number: int) -> bool:
+        return super()._needs_format(number) or (self.lanes is not None and bool(self.lanes.bars(number)))
 
     def _room(self, lanes: int) -> tuple[float, float]:
         font = self.font()
@@ -132,10 +147,15 @@ class ReviewTextView(AnnotationView):
         cursor.setPosition(self.map.to_qt(cp))
         self.setTextCursor(cursor)
         self.centerCursor()
+        # Centring measured the blocks above as they were; formatting their lanes made them
+        # taller, so centre once more on the formatted heights.
+        self._format_visible()
+        self.centerCursor()
+        self._format_visible()
 
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802
         super().paintEvent(event)
-        if not self.lane_count or not self.lane_index:
+        if not self.lane_count or not self.lanes:
             return
         painter = QPainter(self.viewport())
         block = self.firstVisibleBlock()
@@ -148,7 +168,7 @@ class ReviewTextView(AnnotationView):
             geometry = self.blockBoundingGeometry(block).translated(offset)
             if geometry.top() > height:
                 break
-            entries = self.lane_index.get(block.blockNumber())
+            entries = self.lanes.bars(block.blockNumber())
             if entries and block.isVisible():
                 layout = block.layout()
                 base = block.position()

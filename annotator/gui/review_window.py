@@ -131,15 +131,23 @@ class ReviewWindow(ReviewActionsMixin, HandEditMixin, QMainWindow):
     # -- opening and refreshing ----------------------------------------------------------------
 
     def _open(self) -> None:
+        # The items are computed once: the automatic accept computes them and hands them back
+        # with their new states; otherwise they are computed here.
+        state = items = None
         if self.auto_accept and review.needs_auto_accept(self.store, self.doc_id):
             wanted = review.AcceptAgreed(self.doc_id, self.lead)
-            inverse = self._apply(wanted)
-            if inverse is not None:
+            try:
+                inverse, state, items = wanted.apply_and_read(self.store)
+            except AnnotatorError as exc:
+                self.show_status(f"Not done: {exc}")
+            else:
                 self.auto_accepted = sum(1 for _k, row in inverse.items if row is None)
                 if self.auto_accepted:
                     self.undo_stack.push(EditCommand(self, inverse, inverse.description))
-        state = review.load_state(self.store, self.doc_id)
-        self.view.load_review(self.document.text, self.store.spans(self.doc_id, GOLD), state.reviewers, state.spans)
+        if state is None:
+            state = review.load_state(self.store, self.doc_id)
+            items = review.compute_items(state)
+        self.view.load_review(self.document.text, self.store.span_rows(self.doc_id, GOLD), state.reviewers, state.spans)
         self.reviewers = state.reviewers
         self.colors = {r: REVIEWER_COLORS[k % len(REVIEWER_COLORS)] for k, r in enumerate(state.reviewers)}
         self.legend.setText(
@@ -148,7 +156,7 @@ class ReviewWindow(ReviewActionsMixin, HandEditMixin, QMainWindow):
                         for k, r in enumerate(state.reviewers, start=1))
             + " (bar colour = label)."
         )
-        self._set_items(review.compute_items(state), state.gold)
+        self._set_items(items, state.gold)
         first_open = next((row for row, item in enumerate(self.items) if item.is_open), 0 if self.items else None)
         if first_open is not None:
             self.select_row(first_open)
@@ -160,7 +168,7 @@ class ReviewWindow(ReviewActionsMixin, HandEditMixin, QMainWindow):
         """Re-read items and gold after a change (or an undo) and keep the current item;
         ``lanes`` redraws the reviewers' lanes too (their spans changed elsewhere)."""
         state = review.load_state(self.store, self.doc_id)
-        self.view.set_spans(self.store.spans(self.doc_id, GOLD))
+        self.view.set_spans(self.store.span_rows(self.doc_id, GOLD))
         if lanes or state.reviewers != self.reviewers:
             self.reviewers = state.reviewers
             self.view.set_lanes(state.reviewers, state.spans)

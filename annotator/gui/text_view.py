@@ -84,6 +84,10 @@ class AnnotationView(QPlainTextEdit):
     def load(self, text: str, spans: list[Span | SpanRow], overlay: list[Span | SpanRow] | None = None) -> None:
         """Show ``text`` with ``spans`` (and another reviewer's ``overlay``, faintly)."""
         self.overlay = list(overlay or [])
+        self._load_text(text, lambda: self._index(spans))
+
+    def _load_text(self, text: str, index) -> None:
+        """Show ``text``; ``index`` indexes what is drawn once the blocks are known."""
         self._marks = (None, ())
         self.setExtraSelections([])
         self.highlighter.allowed = set()
@@ -94,7 +98,7 @@ class AnnotationView(QPlainTextEdit):
         try:
             self._show_text(text)
             self._block_starts = self._read_block_starts()
-            self._index(spans)
+            index()
         finally:
             self._loading = False
             self.highlighter.paused = False
@@ -179,11 +183,15 @@ class AnnotationView(QPlainTextEdit):
                     self._formatted.add(number)
                     block = doc.findBlockByNumber(number)
                     # A block with no spans that was never formatted has nothing to clear.
-                    if block.isValid() and (self.index.entries(number) or block.layout().formats()):
+                    if block.isValid() and (self._needs_format(number) or block.layout().formats()):
                         self.highlighter.rehighlightBlock(block)
         finally:
             self.highlighter.allowed = set()
             self._formatting = False
+
+    def _needs_format(self, number: int) -> bool:
+        """Whether block ``number`` has anything to format (a subclass may draw more than spans)."""
+        return bool(self.index.entries(number))
 
     def _invalidate(self, blocks: set[int]) -> None:
         self._formatted -= blocks

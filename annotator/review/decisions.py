@@ -10,10 +10,10 @@ from ..errors import EditError
 from ..model import CLAIM
 from ..store import Store, now
 from .gold import Provenance
-from .items import compute_items, review_items
+from .items import compute_items, redecide, review_items
 from .state import (
     ACCEPTED, ADJUDICATED, AGREED, EDITED, REJECTED, UNANIMOUS, DocState, ReviewItem, RSpan, Tup, _overlap, _tier,
-    load_state,
+    load_state, reload_gold,
 )
 from .swap import GoldClaimRow, GoldSpanRow, GoldSwap, ItemRow
 
@@ -349,6 +349,12 @@ class AcceptAgreed:
         return item.state == AGREED and not item.changed
 
     def apply(self, store: Store) -> GoldSwap:
+        return self.apply_and_read(store)[0]
+
+    def apply_and_read(self, store: Store) -> tuple[GoldSwap, DocState, list[ReviewItem]]:
+        """Apply, and hand back the document's state and items as they are afterwards, from the
+        one computation of the items that the decision needed (the review window's first
+        opening shows them: computing them again would double its cost)."""
         with store.atomic():
             state, items = _load_for_decision(store, self.doc_id)
             plan = _Plan(state, self.lead)
@@ -366,4 +372,6 @@ class AcceptAgreed:
                         plan.claim(statement, members, item.reviewers, UNANIMOUS, item.key)
                     plan.decide(item, ACCEPTED)
             text = f"accept {len(plan.items)} agreed item(s)"
-            return plan.swap(self.doc_id, text).apply(store)
+            inverse = plan.swap(self.doc_id, text).apply(store)
+            after = reload_gold(store, state)
+            return inverse, after, redecide(after, items)

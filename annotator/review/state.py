@@ -3,12 +3,14 @@ the decisions stored for it (``load_state``)."""
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
 import re
+from contextlib import contextmanager
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from ..model import CLAIM, GOLD
 from ..store import Store
@@ -50,8 +52,10 @@ def key_extent(key: str) -> tuple[str, int, int] | None:
 # -- reading what the reviewers did -------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class RSpan:
+class RSpan(NamedTuple):
+    """One reviewer's (or gold's) span. A named tuple, not a frozen dataclass: a long document's
+    review reads tens of thousands, and a frozen dataclass takes several times longer to make."""
+
     annotator: str
     id: int
     start: int
@@ -144,20 +148,39 @@ class DocState:
         return self._holders.get(tup, [])
 
 
+@contextmanager
+def gc_paused():
+    """No cyclic garbage collection inside: reading and grouping a long document's spans makes
+    tens of thousands of small objects, none of them garbage, and the collector would walk them
+    all again and again (a third of the time of opening a 10,000-span document for review)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def load_state(store: Store, doc_id: str) -> DocState:
+    with gc_paused():
+        return _load_state(store, doc_id)
+
+
+def _load_state(store: Store, doc_id: str) -> DocState:
     text = store.document(doc_id).text
     layer_names = [a for _d, a, _done in store.layers(doc_id)]
     reviewers = tuple(sorted(a for a in layer_names if a != GOLD))
     spans: list[RSpan] = []
     gold: list[RSpan] = []
     by_id: dict[int, RSpan] = {}
-    for i, a, s, e, lab in store.db.execute(
-        'SELECT id, annotator, start, "end", label FROM spans WHERE doc_id = ? ORDER BY start, "end", label, id',
+    make = RSpan._make
+    for span in map(make, store.db.execute(
+        'SELECT annotator, id, start, "end", label FROM spans WHERE doc_id = ? ORDER BY start, "end", label, id',
         (doc_id,),
-    ):
-        span = RSpan(a, i, s, e, lab)
-        by_id[i] = span
-        (gold if a == GOLD else spans).append(span)
+    )):
+        by_id[span.id] = span
+        (gold if span.annotator == GOLD else spans).append(span)
     members: dict[int, list[int]] = defaultdict(list)
     for claim_id, span_id in store.db.execute(
         "SELECT m.claim_id, m.span_id FROM claim_members m JOIN claims c ON c.id = m.claim_id WHERE c.doc_id = ?",
@@ -187,3 +210,31 @@ def load_state(store: Store, doc_id: str) -> DocState:
         if span_id in by_id
     ]
     return DocState(doc_id, text, reviewers, spans, claims, gold, decided, GOLD in layer_names, gold_claims)
+
+
+def reload_gold(store: Store, state: DocState) -> DocState:
+    """``state`` with its gold layer and decisions read again, the reviewers' layers kept: what a
+    decision changes, without reading every reviewer's span again."""
+    doc_id = state.doc_id
+    db = store.db
+    gold = [
+        RSpan(GOLD, i, s, e, lab)
+        for i, s, e, lab in db.execute(
+            'SELECT id, start, "end", label FROM spans WHERE doc_id = ? AND annotator = ? ORDER BY start, "end", label, id',
+            (doc_id, GOLD),
+        )
+    ]
+    by_id = {g.id: g for g in gold}
+    decided = {
+        key: (st, basis, by, at)
+        for key, st, basis, by, at in db.execute(
+            "SELECT item_key, state, basis, decided_by, decided_at FROM review_items WHERE doc_id = ?", (doc_id,)
+        )
+    }
+    gold_claims = [
+        (claim_id, by_id[span_id].start, by_id[span_id].end)
+        for claim_id, span_id in db.execute("SELECT id, span_id FROM claims WHERE doc_id = ? AND annotator = ?", (doc_id, GOLD))
+        if span_id in by_id
+    ]
+    has_gold = db.execute("SELECT 1 FROM layers WHERE doc_id = ? AND annotator = ?", (doc_id, GOLD)).fetchone() is not None
+    return DocState(doc_id, state.text, state.reviewers, state.spans, state.claims, gold, decided, has_gold, gold_claims)

@@ -76,7 +76,7 @@ class GoldSwap:
                 old_spans.append(_snapshot_span(store, span_id))
                 db.execute("DELETE FROM spans WHERE id = ?", (span_id,))
             length, labels = _limits(store, self.doc_id)
-            new_span_ids = [_insert_gold_span(store, self.doc_id, row, length, labels) for row in self.add_spans]
+            new_span_ids = _insert_gold_spans(store, self.doc_id, self.add_spans, length, labels)
 
             def ref(r: int | None) -> int | None:
                 return new_span_ids[-1 - r] if r is not None and r < 0 else r
@@ -119,21 +119,7 @@ class GoldSwap:
             for row, span_id in zip(self.add_spans, new_span_ids):
                 for claim_id in row.member_of:
                     db.execute("INSERT OR IGNORE INTO claim_members (claim_id, span_id) VALUES (?, ?)", (claim_id, span_id))
-            old_items = []
-            for key, item_row in self.items:
-                current = db.execute(
-                    "SELECT state, basis, decided_by, decided_at FROM review_items WHERE doc_id = ? AND item_key = ?",
-                    (self.doc_id, key),
-                ).fetchone()
-                old_items.append((key, ItemRow(*current) if current else None))
-                if item_row is None:
-                    db.execute("DELETE FROM review_items WHERE doc_id = ? AND item_key = ?", (self.doc_id, key))
-                else:
-                    db.execute(
-                        "INSERT OR REPLACE INTO review_items (doc_id, item_key, state, basis, decided_by, decided_at)"
-                        " VALUES (?, ?, ?, ?, ?, ?)",
-                        (self.doc_id, key, item_row.state, item_row.basis, item_row.decided_by, item_row.decided_at),
-                    )
+            old_items = self._write_items(store)
         return GoldSwap(
             doc_id=self.doc_id, text=self.text,
             remove_claims=tuple(new_claim_ids), remove_spans=tuple(new_span_ids),
@@ -141,6 +127,71 @@ class GoldSwap:
             updates=tuple(reversed(old_updates)), provenance=tuple(reversed(old_provenance)),
             items=tuple(reversed(old_items)),
         )
+
+
+    def _write_items(self, store: Store) -> list[tuple[str, ItemRow | None]]:
+        """Write the item decisions in bulk (the first opening accepts thousands); returns each
+        key's row as it was before its write, in order, as writing them one by one would."""
+        if not self.items:
+            return []
+        current = {
+            key: ItemRow(*row) for key, *row in store.db.execute(
+                "SELECT item_key, state, basis, decided_by, decided_at FROM review_items WHERE doc_id = ?", (self.doc_id,)
+            )
+        }
+        old_items = []
+        for key, item_row in self.items:
+            old_items.append((key, current.get(key)))
+            current[key] = item_row
+        final = {key: current[key] for key, _row in self.items}  # a key written twice: its last row
+        conn = store.db.conn
+        conn.executemany("DELETE FROM review_items WHERE doc_id = ? AND item_key = ?",
+                         [(self.doc_id, key) for key, row in final.items() if row is None])
+        conn.executemany(
+            "INSERT OR REPLACE INTO review_items (doc_id, item_key, state, basis, decided_by, decided_at)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            [(self.doc_id, key, row.state, row.basis, row.decided_by, row.decided_at)
+             for key, row in final.items() if row is not None],
+        )
+        return old_items
+
+
+def _insert_gold_spans(store: Store, doc_id: str, rows: tuple[GoldSpanRow, ...], length: int, labels: set[str]) -> list[int]:
+    """Insert gold spans in bulk, returning their ids. A new row's id is chosen here as SQLite's
+    AUTOINCREMENT would choose it (after every id ever used), inside the caller's transaction, so
+    that one statement writes them all; a restored row keeps the id it had."""
+    if not rows:
+        return []
+    for row in rows:
+        problem = _check(row.start, row.end, row.label, length, labels)
+        if problem:
+            raise EditError(problem)
+    db = store.db
+    seq = db.execute("SELECT seq FROM sqlite_sequence WHERE name = 'spans'").fetchone()
+    top = db.execute("SELECT max(id) FROM spans").fetchone()[0]
+    next_id = max(seq[0] if seq else 0, top or 0, *(row.id for row in rows if row.id is not None)) + 1
+    ids = []
+    for row in rows:
+        if row.id is None:
+            ids.append(next_id)
+            next_id += 1
+        else:
+            ids.append(row.id)
+    stamp = now()
+    conn = db.conn
+    conn.executemany(
+        'INSERT INTO spans (id, doc_id, annotator, start, "end", label, attrs, created_at, updated_at)'
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [(span_id, doc_id, GOLD, row.start, row.end, row.label, _reviewers_figure(store, doc_id, row), stamp, stamp)
+         for span_id, row in zip(ids, rows)],
+    )
+    conn.executemany(
+        "INSERT OR REPLACE INTO gold_provenance (span_id, sources, decision, decided_by, decided_at, item_key)"
+        " VALUES (?, ?, ?, ?, ?, ?)",
+        [(span_id, json.dumps(list(p.sources)), p.decision, p.decided_by, p.decided_at, p.item_key)
+         for span_id, row in zip(ids, rows) if (p := row.provenance) is not None],
+    )
+    return ids
 
 
 def _limits(store: Store, doc_id: str) -> tuple[int, set[str]]:
@@ -188,22 +239,6 @@ def _reviewers_figure(store: Store, doc_id: str, row: GoldSpanRow) -> str:
         if chosen is not None:
             attrs["figure"] = chosen
     return json.dumps(store.figure_attrs(doc_id, row.start, row.end, FIGURE, attrs), ensure_ascii=False)
-
-
-def _insert_gold_span(store: Store, doc_id: str, row: GoldSpanRow, length: int, labels: set[str]) -> int:
-    problem = _check(row.start, row.end, row.label, length, labels)
-    if problem:
-        raise EditError(problem)
-    stamp = now()
-    cursor = store.db.execute(
-        'INSERT INTO spans (id, doc_id, annotator, start, "end", label, attrs, created_at, updated_at)'
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        (row.id, doc_id, GOLD, row.start, row.end, row.label, _reviewers_figure(store, doc_id, row), stamp, stamp),
-    )
-    span_id = cursor.lastrowid
-    if row.provenance is not None:
-        _write_provenance(store, span_id, row.provenance)
-    return span_id
 
 
 def _read_provenance(store: Store, span_id: int) -> Provenance | None:

@@ -206,7 +206,27 @@ def suggest_rejections(db: sqlite_utils.Database) -> None:
     )
 
 
-SCHEMA_VERSION = 8  # the number of migrations above; written to PRAGMA user_version
+@migrations()
+def reviewview_span_end_check_by_index(db: sqlite_utils.Database) -> None:
+    # The span-end triggers read documents.length, which m005 added after the text in the row:
+    # SQLite walks the text's overflow pages to reach it, on every span written (7 ms a span on
+    # a 20 MB document: 25 s to accept 4,500 agreed items). A covering index answers them alone.
+    db.execute("CREATE INDEX IF NOT EXISTS documents_length ON documents(id, length)")
+    for name in ("spans_end_in_text_insert", "spans_end_in_text_update"):
+        db.execute(f"DROP TRIGGER IF EXISTS {name}")
+    db.execute(
+        """CREATE TRIGGER spans_end_in_text_insert BEFORE INSERT ON spans
+           WHEN NEW."end" > (SELECT length FROM documents INDEXED BY documents_length WHERE id = NEW.doc_id)
+           BEGIN SELECT RAISE(ABORT, 'span end is beyond the end of the document text'); END"""
+    )
+    db.execute(
+        """CREATE TRIGGER spans_end_in_text_update BEFORE UPDATE OF start, "end" ON spans
+           WHEN NEW."end" > (SELECT length FROM documents INDEXED BY documents_length WHERE id = NEW.doc_id)
+           BEGIN SELECT RAISE(ABORT, 'span end is beyond the end of the document text'); END"""
+    )
+
+
+SCHEMA_VERSION = 9  # the number of migrations above; written to PRAGMA user_version
 
 REQUIRED_COLUMNS = {
     "documents": {"id", "title", "text", "source", "meta", "position"},
