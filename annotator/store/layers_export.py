@@ -14,6 +14,34 @@ from .results import attrs_from_json as _attrs
 BATCH = 200  # documents per round of queries: a few MB of spans at most, and few round trips
 
 
+def _export_order(row: tuple) -> tuple:
+    _id, start, end, label, _attrs_text = row
+    return (start, end, label, _id)
+
+
+def build_layer(document: Document, annotator: str, done: bool, span_rows: list[tuple], claim_rows: list[tuple],
+                members: dict[int, list[int]]) -> AnnotatedDocument:
+    """One layer from its rows: spans ``(id, start, end, label, attrs)`` numbered s1, s2, ... in offset
+    order, claims ``(id, span_id, note, attrs)`` c1, c2, ... in their statement's order, so that an
+    export of the same layer is the same bytes whichever reader built it."""
+    span_rows = sorted(span_rows, key=_export_order)
+    local = {row_id: f"s{n}" for n, (row_id, *_rest) in enumerate(span_rows, start=1)}
+    spans = [Span(start=s, end=e, label=lab, id=local[i], attrs=_attrs(a)) for i, s, e, lab, a in span_rows]
+    position = {row_id: n for n, row_id in enumerate(local)}
+    ordered = sorted(claim_rows, key=lambda r: (position.get(r[1], len(position)), r[0]))
+    claims = [
+        Claim(
+            id=f"c{n}",
+            span=local.get(span_id),
+            members=tuple(local[m] for m in sorted(members.get(claim_id, ()), key=position.__getitem__)),
+            note=note,
+            attrs=_attrs(attrs),
+        )
+        for n, (claim_id, span_id, note, attrs) in enumerate(ordered, start=1)
+    ]
+    return AnnotatedDocument(document, annotator, spans, claims, done)
+
+
 class LayerExportMixin:
     """``iter_layers``: what ``annotated_documents`` yields, read in batches of documents."""
 
@@ -63,26 +91,10 @@ class LayerExportMixin:
             members[claim_id].append(span_id)
         documents = self._documents(docs)
         for doc_id, layer_annotator, done in layer_rows:
-            rows = spans_by_layer.pop((doc_id, layer_annotator), [])
-            rows.sort(key=_export_order)
-            local = {row_id: f"s{n}" for n, (row_id, *_rest) in enumerate(rows, start=1)}
-            spans = [Span(start=s, end=e, label=lab, id=local[i], attrs=_attrs(a)) for i, s, e, lab, a in rows]
-            position = {row_id: n for n, row_id in enumerate(local)}
-            claim_rows = sorted(
-                claims_by_layer.pop((doc_id, layer_annotator), []),
-                key=lambda r: (position.get(r[1], len(position)), r[0]),
+            yield build_layer(
+                documents[doc_id], layer_annotator, done, spans_by_layer.pop((doc_id, layer_annotator), []),
+                claims_by_layer.pop((doc_id, layer_annotator), []), members,
             )
-            claims = [
-                Claim(
-                    id=f"c{n}",
-                    span=local.get(span_id),
-                    members=tuple(local[m] for m in sorted(members.get(claim_id, ()), key=position.__getitem__)),
-                    note=note,
-                    attrs=_attrs(attrs),
-                )
-                for n, (claim_id, span_id, note, attrs) in enumerate(claim_rows, start=1)
-            ]
-            yield AnnotatedDocument(documents[doc_id], layer_annotator, spans, claims, done)
 
     def _documents(self, docs: list[str]) -> dict[str, Document]:
         """The batch's documents, one ``Document`` each (shared by its layers)."""
@@ -91,8 +103,3 @@ class LayerExportMixin:
             row[0]: Document(id=row[0], title=row[1], text=row[2], source=row[3], meta=json.loads(row[4]))
             for row in self.db.execute(f"SELECT id, title, text, source, meta FROM documents WHERE id IN ({marks})", docs)
         }
-
-
-def _export_order(row: tuple) -> tuple:
-    _id, start, end, label, _attrs_text = row
-    return start, end, label, _id

@@ -10,8 +10,9 @@ from collections import defaultdict
 from typing import Any, Iterable, Iterator
 
 from ..errors import EditError
-from ..model import GOLD, AnnotatedDocument, Claim, Document, Label, Span, check_span
-from .results import ImportResult, attrs_from_json as _attrs, now
+from ..model import GOLD, AnnotatedDocument, Claim, Document, Label, check_span
+from .layers_export import build_layer
+from .results import ImportResult, now
 
 
 def _import_cache_kib() -> int:
@@ -24,11 +25,6 @@ def _import_cache_kib() -> int:
 
 
 IMPORT_CACHE_KIB = _import_cache_kib()
-
-
-def _export_order(row: tuple) -> tuple:
-    _id, start, end, label, _attrs_text = row
-    return start, end, label, _id
 
 
 class LayerIOMixin:
@@ -316,25 +312,7 @@ class LayerIOMixin:
                 continue
             if current_doc is None or current_doc.id != doc_id:
                 current_doc = self.document(doc_id)
-            rows = spans_by_layer.get((doc_id, layer_annotator), [])
-            rows.sort(key=_export_order)
-            local = {row_id: f"s{n}" for n, (row_id, *_rest) in enumerate(rows, start=1)}
-            spans = [
-                Span(start=s, end=e, label=lab, id=local[i], attrs=_attrs(a)) for i, s, e, lab, a in rows
-            ]
-            position = {row_id: n for n, row_id in enumerate(local)}
-            claim_rows = sorted(
-                claims_by_layer.get((doc_id, layer_annotator), []),
-                key=lambda r: (position.get(r[1], len(position)), r[0]),
+            yield build_layer(
+                current_doc, layer_annotator, done, spans_by_layer.get((doc_id, layer_annotator), []),
+                claims_by_layer.get((doc_id, layer_annotator), []), members,
             )
-            claims = [
-                Claim(
-                    id=f"c{n}",
-                    span=local.get(span_id),
-                    members=tuple(local[m] for m in sorted(members.get(claim_id, ()), key=position.__getitem__)),
-                    note=note,
-                    attrs=_attrs(attrs),
-                )
-                for n, (claim_id, span_id, note, attrs) in enumerate(claim_rows, start=1)
-            ]
-            yield AnnotatedDocument(current_doc, layer_annotator, spans, claims, done)
