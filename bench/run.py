@@ -143,6 +143,16 @@ window.store.close()
 print(json.dumps({"s": elapsed, "doc": doc}))
 """
 
+def private_environment(tmp: Path) -> None:
+    """Point Qt's runtime folder and the app's data and settings into ``tmp``, for this process and
+    the children it starts, so a benchmark never touches the user's own project or settings."""
+    runtime = tmp / "xdg-runtime"
+    runtime.mkdir(mode=0o700)
+    os.environ["XDG_RUNTIME_DIR"] = str(runtime)  # else Qt makes /tmp/runtime-$USER
+    os.environ["ANNOTATOR_HOME"] = str(tmp / "home")
+    os.environ["ANNOTATOR_CONFIG"] = str(tmp / "config")
+
+
 LAUNCH_BARE = r"""
 import json, os, sys, time
 from PySide6.QtWidgets import QApplication, QMainWindow, QPlainTextEdit
@@ -156,7 +166,7 @@ window.show()
 QApplication.processEvents()
 edit.viewport().repaint()
 elapsed = time.monotonic() - float(os.environ["BENCH_T0"])
-print(json.dumps({"s": elapsed}))
+print(json.dumps({"s": elapsed, "cpu": time.process_time()}))
 """
 
 RSS_APP = r"""
@@ -851,11 +861,7 @@ def main(argv: list[str] | None = None) -> int:
 
     with tempfile.TemporaryDirectory(prefix="annotator-bench-") as tmp_name:
         tmp = Path(tmp_name)
-        runtime = tmp / "xdg-runtime"
-        runtime.mkdir(mode=0o700)
-        os.environ["XDG_RUNTIME_DIR"] = str(runtime)  # else Qt makes /tmp/runtime-$USER
-        os.environ["ANNOTATOR_HOME"] = str(tmp / "home")
-        os.environ["ANNOTATOR_CONFIG"] = str(tmp / "config")
+        private_environment(tmp)
         random.seed(0)
         results = run_all(args, tmp)
         results["budgets"] = {k: v[0] for k, v in BUDGETS.items()}

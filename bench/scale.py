@@ -392,11 +392,8 @@ def main(argv: list[str] | None = None) -> int:
 
     with tempfile.TemporaryDirectory(prefix="annotator-scale-") as tmp_name:
         tmp = Path(tmp_name)
-        runtime = tmp / "xdg-runtime"
-        runtime.mkdir(mode=0o700)
-        os.environ["XDG_RUNTIME_DIR"] = str(runtime)  # else Qt makes /tmp/runtime-$USER
-        os.environ["ANNOTATOR_HOME"] = str(tmp / "home")
-        os.environ["ANNOTATOR_CONFIG"] = str(tmp / "config")
+        from run import private_environment  # bench/run.py (imported late: it loads Qt helpers)
+        private_environment(tmp)
         bench = Bench(args, tmp)
         started = time.perf_counter()
         bench.run_all(sizes)

@@ -59,21 +59,6 @@ window.close(); window.store.close()
 print(json.dumps({"s": elapsed, "cpu": cpu}))
 """
 
-LAUNCH_BARE_CPU = r"""
-import json, os, sys, time
-from PySide6.QtWidgets import QApplication, QMainWindow, QPlainTextEdit
-app = QApplication(sys.argv)
-window = QMainWindow()
-edit = QPlainTextEdit(window)
-window.setCentralWidget(edit)
-window.resize(1360, 820)
-edit.setPlainText(open(os.environ["BENCH_TEXT"], encoding="utf-8").read())
-window.show()
-QApplication.processEvents()
-edit.viewport().repaint()
-print(json.dumps({"s": time.monotonic() - float(os.environ["BENCH_T0"]), "cpu": time.process_time()}))
-"""
-
 PROFILED = r"""
 import cProfile, os, pstats, sys
 profile = cProfile.Profile()
@@ -102,7 +87,7 @@ def measure(project: Path, args, tmp: Path) -> dict:
     launches, bares = [], []
     for _ in range(args.launch_reps):
         launches.append(R.run_child(LAUNCH, **env))
-        bares.append(R.run_child(LAUNCH_BARE_CPU, BENCH_TEXT=seed))
+        bares.append(R.run_child(R.LAUNCH_BARE, BENCH_TEXT=seed))
     res["launch_s"], res["launch_s_baseline"] = med([x["s"] for x in launches]), med([x["s"] for x in bares])
     res["launch_s_cpu"], res["launch_s_baseline_cpu"] = med([x["cpu"] for x in launches]), med([x["cpu"] for x in bares])
     if args.profile == "launch":
