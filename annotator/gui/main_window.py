@@ -20,11 +20,12 @@ from .document_list import DocumentListMixin
 from .figure_support import FigureActionsMixin, reading_text
 from .session import Session
 from .settings import Settings
+from .suggest_actions import SuggestActionsMixin
 from .text_view import AnnotationView
 
 
 class MainWindow(DocumentListMixin, ExternalChangesMixin, FileActionsMixin, ReviewerActionsMixin, FigureActionsMixin,
-                 MenusMixin, QMainWindow):
+                 SuggestActionsMixin, MenusMixin, QMainWindow):
     def __init__(self, store: Store, reviewer: str, settings: Settings | None = None):
         super().__init__()
         self.setObjectName("mainWindow")
@@ -40,6 +41,7 @@ class MainWindow(DocumentListMixin, ExternalChangesMixin, FileActionsMixin, Revi
         self._build_widgets()
         self._build_actions()
         self._build_status_bar()
+        self._build_suggestions()
         self._connect()
         self._restore_layout()
         self._watch_project()
@@ -120,6 +122,7 @@ class MainWindow(DocumentListMixin, ExternalChangesMixin, FileActionsMixin, Revi
             self.settings.set_last_document(self.store.path, self.session.doc_id)
         self.settings.sync()
         self.watcher.stop()
+        self._stop_suggestions()
         if self.agreement_window is not None:
             self.agreement_window.close()  # stops its worker thread so the app can quit
         for task in list(self._tasks):
@@ -136,6 +139,7 @@ class MainWindow(DocumentListMixin, ExternalChangesMixin, FileActionsMixin, Revi
         self.session.open_document(doc_id)
         doc = self.store.document(doc_id)
         self.view.load(doc.text, self.store.span_rows(doc_id, self.session.reviewer), self._overlay_spans(doc_id))
+        self.suggestions_stale()
         self._refresh_panel()
         self._remember_layer()
         self.done_action.setChecked(bool(self.documents.summary(doc_id) and self.documents.summary(doc_id).done))

@@ -52,6 +52,14 @@ class Settings:
     def set_auto_accept(self, value: bool) -> None:
         self._qs.setValue("review/auto_accept", "true" if value else "false")
 
+    @property
+    def show_suggestions(self) -> bool:
+        """Suggestions drawn in the article view (the Suggestions menu's toggle)."""
+        return self._get("suggestions/show", "true", str).lower() != "false"
+
+    def set_show_suggestions(self, value: bool) -> None:
+        self._qs.setValue("suggestions/show", "true" if value else "false")
+
     def last_document(self, project: Path) -> str:
         return self._get(f"documents/{_key(project)}", "", str)
 
