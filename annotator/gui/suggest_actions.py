@@ -179,12 +179,14 @@ class SuggestActionsMixin:
         return True
 
     def _target(self) -> Suggestion | None:
-        """The current suggestion, else the one under the caret."""
-        if self.current_suggestion is not None and self.current_suggestion in self.suggested:
-            return self.current_suggestion
+        """The suggestion under the caret (or the selection's start), else the current one: a
+        click on a suggestion makes it the one the keys act on."""
         selection = self.view.selection_cp()
         caret = selection[0] if selection else self.view.map.to_cp(self.view.textCursor().position())
-        return next((x for x in self.suggested if x.start <= caret < x.end), None)
+        current = self.current_suggestion if self.current_suggestion in self.suggested else None
+        if current is not None and current.start <= caret < current.end:
+            return current
+        return next((x for x in self.suggested if x.start <= caret < x.end), current)
 
     def go_to_suggestion(self, suggestion: Suggestion | None) -> None:
         self.current_suggestion = suggestion
