@@ -19,7 +19,11 @@ from ..suggest.live import layer_now
 from .suggest_worker import Request, SuggestionWorker
 from .suggestions_view import SuggestionLayer
 
-AFTER_CHANGE_MS = 150  # a pause this long after an edit before the layer is read and sent to the thread
+# Pauses before the layer is read and sent to the thread, restarted by every change or switch, so
+# nothing is read (or worked out, competing with the UI thread for the interpreter) while keys come
+# fast or the reviewer steps through documents.
+AFTER_CHANGE_MS = 150
+AFTER_OPEN_MS = 300
 PROJECT_AFTER_MS = 2500  # the project's tagged strings are read only once the reviewer pauses this long
 POLL_MS = 20
 
@@ -93,7 +97,7 @@ class SuggestActionsMixin:
         self.current_suggestion = None
         self.suggested = []
         self.suggestion_layer.show_suggestions([], None)
-        self._suggest_timer.start(0)
+        self._suggest_timer.start(AFTER_OPEN_MS)
         if self.session.reviewer not in self._project_reviewers:
             self._project_timer.start()
         self._update_suggestion_status()
@@ -102,7 +106,7 @@ class SuggestActionsMixin:
         if doc_id != self.session.doc_id:
             return
         self._suggest_generation += 1
-        self._suggest_timer.start()  # restarted by every change: nothing is read while keys come fast
+        self._suggest_timer.start(AFTER_CHANGE_MS)
         if self.session.reviewer not in self._project_reviewers:
             self._project_timer.start()
 

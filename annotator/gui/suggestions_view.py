@@ -1,9 +1,10 @@
 """Suggestions drawn over the article view: a dotted outline in the label's colour, never a fill
 (spans are fills and underlines), the current suggestion's outline dashed and thicker.
 
-A transparent widget laid over the view's viewport paints them; it is a child of the view, not of
-the viewport, because scrolling moves the viewport's children with the text. Only suggestions in
-the visible stretch are drawn (found by bisection over their Qt positions), from the text layout
+They are painted on the viewport right after the text, in the same paint pass and clipped to its
+region (``AnnotationView.paint_over``): a widget laid over the viewport would repaint the whole
+viewport under it on every update, a key press's repaint included. Only suggestions in the
+stretch being painted are drawn (found by bisection over their Qt positions), from the text layout
 Qt already made, so a 1 MB article with thousands of suggestions paints as fast as a short one.
 """
 
@@ -12,9 +13,8 @@ from __future__ import annotations
 import bisect
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QObject, QPoint, QRectF, Qt
+from PySide6.QtCore import QPoint, QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QPainter, QPen
-from PySide6.QtWidgets import QWidget
 
 from ..suggest import Suggestion
 
@@ -22,39 +22,37 @@ if TYPE_CHECKING:
     from .text_view import AnnotationView
 
 
-class SuggestionLayer(QWidget):
+class SuggestionLayer:
     """What the view shows of the suggestions; ``suggestions`` in text order with their Qt ranges."""
 
     def __init__(self, view: "AnnotationView"):
-        super().__init__(view)
-        self.setObjectName("suggestionLayer")
         self._view = view
+        self.visible = True
         self.suggestions: list[Suggestion] = []
         self.qt_ranges: list[tuple[int, int]] = []
         self._qt_starts: list[int] = []
         self.current: Suggestion | None = None
         self.painted = 0  # outlines drawn by the last paint (tests)
-        self.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
-        self.setAttribute(Qt.WidgetAttribute.WA_NoSystemBackground)
-        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        view.viewport().installEventFilter(self)
-        view.updateRequest.connect(lambda *_args: self.update())
-        self._fit()
-        self.raise_()
+        self._shapes: dict[int, list] = {}  # suggestion index -> its outline relative to its blocks
+        self._layout_key: tuple | None = None
+        view.paint_over = self.paint
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
-        if event.type() in (QEvent.Type.Resize, QEvent.Type.Move, QEvent.Type.Show):
-            self._fit()
-        return False
+    def update(self) -> None:
+        self._view.viewport().update()
 
-    def _fit(self) -> None:
-        self.setGeometry(self._view.viewport().geometry())
+    def setVisible(self, visible: bool) -> None:  # noqa: N802 (as a widget's)
+        self.visible = visible
+        self.update()
+
+    def isVisible(self) -> bool:  # noqa: N802
+        return self.visible
 
     def show_suggestions(self, suggestions: list[Suggestion], current: Suggestion | None) -> None:
         view_map = self._view.map
         self.suggestions = list(suggestions)
         self.qt_ranges = [view_map.range_to_qt(s.start, s.end) for s in self.suggestions]
         self._qt_starts = [a for a, _b in self.qt_ranges]
+        self._shapes = {}
         self.current = current
         self.update()
 
@@ -62,66 +60,102 @@ class SuggestionLayer(QWidget):
         self.current = current
         self.update()
 
-    def _visible_qt(self) -> tuple[int, int]:
+    def _painted_qt(self, rect) -> tuple[int, int]:
+        """The Qt positions the viewport rectangle ``rect`` can show (whole blocks)."""
         view = self._view
-        block = view.firstVisibleBlock()
-        first = block.position() if block.isValid() else 0
-        viewport = view.viewport()
-        last = view.cursorForPosition(QPoint(viewport.width(), viewport.height())).position()
+        first = view.cursorForPosition(QPoint(0, rect.top())).block().position()
+        last = view.cursorForPosition(QPoint(rect.right(), rect.bottom())).position()
         end_block = view.document().findBlock(last)
         return first, end_block.position() + end_block.length() if end_block.isValid() else last + 1
 
-    def paintEvent(self, _event) -> None:  # noqa: N802
+    def paint(self, event) -> None:
         self.painted = 0
-        if not self.suggestions or not self.isVisible():
+        if not self.suggestions or not self.visible:
             return
-        first, last = self._visible_qt()
+        view = self._view
+        layout_key = (view.viewport().width(), view.font().key())
+        if layout_key != self._layout_key:  # line breaks moved: every outline is measured again
+            self._layout_key = layout_key
+            self._shapes.clear()
+        first, last = self._painted_qt(event.rect())
         # Suggestions of one label do not overlap, but different labels may: start a little before.
         index = max(0, bisect.bisect_left(self._qt_starts, first) - 8)
-        painter = QPainter(self)
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
-        painter.setBrush(Qt.BrushStyle.NoBrush)
+        current = self.current.key() if self.current is not None else None
+        by_pen: dict[tuple[str, bool], list[QRectF]] = {}
+        tops: dict[int, QPointF | None] = {}  # block number -> its top left on screen, once per paint
+        document = view.document()
+        offset = view.contentOffset()
+        for k in range(index, len(self.suggestions)):
+            qt_start, qt_end = self.qt_ranges[k]
+            if qt_start > last:
+                break
+            if qt_end < first:
+                continue
+            shape = self._shapes.get(k)
+            if shape is None:
+                shape = self._shape(qt_start, qt_end)
+                if shape is None:
+                    continue  # not laid out yet: it is not on screen
+                self._shapes[k] = shape
+            suggestion = self.suggestions[k]
+            rects = by_pen.setdefault((suggestion.label, suggestion.key() == current), [])
+            for number, rect in shape:
+                if number not in tops:
+                    block = document.findBlockByNumber(number)
+                    tops[number] = view.blockBoundingGeometry(block).translated(offset).topLeft() \
+                        if block.isVisible() else None
+                top = tops[number]
+                if top is not None:
+                    rects.append(rect.translated(top))
+        self._draw(by_pen)
+
+    def _draw(self, by_pen: dict[tuple[str, bool], list[QRectF]]) -> None:
         scheme = self._view.scheme
+        painter = QPainter(self._view.viewport())
         try:
-            for k in range(index, len(self.suggestions)):
-                qt_start, qt_end = self.qt_ranges[k]
-                if qt_start > last:
-                    break
-                if qt_end < first:
-                    continue
-                suggestion = self.suggestions[k]
-                label = scheme.get(suggestion.label)
-                colour = QColor(label.color if label else "#888888")
-                is_current = self.current is not None and suggestion.key() == self.current.key()
-                pen = QPen(colour, 2.0 if is_current else 1.5)
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            for (label, is_current), rects in by_pen.items():
+                found = scheme.get(label)
+                pen = QPen(QColor(found.color if found else "#888888"), 2 if is_current else 1)
                 pen.setStyle(Qt.PenStyle.DashLine if is_current else Qt.PenStyle.DotLine)
                 painter.setPen(pen)
-                for rect in self.rects(qt_start, qt_end):
-                    painter.drawRect(rect.adjusted(0.5, 0.5, -0.5, -0.5))
-                    self.painted += 1
+                painter.drawRects(rects)
+                self.painted += len(rects)
         finally:
             painter.end()
 
-    def rects(self, qt_start: int, qt_end: int) -> list[QRectF]:
-        """The rectangles, one per line, that [qt_start, qt_end) covers on screen (viewport points)."""
-        view = self._view
-        out: list[QRectF] = []
-        block = view.document().findBlock(qt_start)
-        offset = view.contentOffset()
+    def _shape(self, qt_start: int, qt_end: int) -> list[tuple[int, QRectF]] | None:
+        """[qt_start, qt_end) as rectangles, one per line, each relative to its block's top left
+        (so scrolling and re-highlighting keep them valid; a new width does not). None while a
+        block it covers is not laid out."""
+        out: list[tuple[int, QRectF]] = []
+        block = self._view.document().findBlock(qt_start)
         while block.isValid() and block.position() < qt_end:
             layout = block.layout()
-            if layout is not None and layout.lineCount() and block.isVisible():
-                top_left = view.blockBoundingGeometry(block).translated(offset).topLeft()
-                a = max(qt_start - block.position(), 0)
-                b = min(qt_end - block.position(), block.length() - 1)
-                for n in range(layout.lineCount()):
-                    line = layout.lineAt(n)
-                    lo, hi = line.textStart(), line.textStart() + line.textLength()
-                    s, e = max(a, lo), min(b, hi)
-                    if s >= e:
-                        continue
+            if layout is None or not layout.lineCount():
+                return None
+            a = max(qt_start - block.position(), 0)
+            b = min(qt_end - block.position(), block.length() - 1)
+            line = layout.lineForTextPosition(a)
+            n = line.lineNumber() if line.isValid() else layout.lineCount()
+            while n < layout.lineCount():
+                line = layout.lineAt(n)
+                lo = line.textStart()
+                if lo >= b:
+                    break
+                s, e = max(a, lo), min(b, lo + line.textLength())
+                if s < e:
                     x1, x2 = line.cursorToX(s)[0], line.cursorToX(e)[0]
-                    out.append(QRectF(top_left.x() + x1, top_left.y() + line.y(), max(x2 - x1, 2.0),
-                                      line.height()))
+                    out.append((block.blockNumber(), QRectF(x1, line.y(), max(x2 - x1, 2.0), line.height() - 1)))
+                n += 1
             block = block.next()
+        return out
+
+    def rects(self, qt_start: int, qt_end: int) -> list[QRectF]:
+        """The rectangles on screen (viewport points) that [qt_start, qt_end) covers (tests)."""
+        view = self._view
+        out = []
+        for number, rect in self._shape(qt_start, qt_end) or []:
+            block = view.document().findBlockByNumber(number)
+            out.append(rect.translated(view.blockBoundingGeometry(block).translated(view.contentOffset()).topLeft()))
         return out

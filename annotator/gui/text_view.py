@@ -63,6 +63,7 @@ class AnnotationView(QPlainTextEdit):
         self.scheme = LabelScheme()
         self.overlay: list[Span] = []
         self.span_note = None  # span id -> a line for its tooltip (a figure's reading), set by the window
+        self.paint_over = None  # called with each paint event after the text is drawn (suggestions)
         self._block_starts: list[int] = [0]
         self.index = SpanIndex(self.map, self._block_starts, [], [])
         self._formatted: set[int] = set()  # blocks whose formats are current
@@ -354,6 +355,11 @@ class AnnotationView(QPlainTextEdit):
                 mime.removeFormat(kind)
             mime.setText(self.text[selection[0] : selection[1]])
         return mime
+
+    def paintEvent(self, event) -> None:  # noqa: N802
+        super().paintEvent(event)
+        if self.paint_over is not None:
+            self.paint_over(event)
 
     # -- mouse -------------------------------------------------------------------------------
 
