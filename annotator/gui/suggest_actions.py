@@ -52,6 +52,7 @@ class SuggestActionsMixin:
         self.show_suggestions_action.setChecked(visible)
         self.suggestion_layer.setVisible(visible)
         self.session.changed.connect(self._suggestions_after_change)
+        self.view.selectionChanged.connect(self.suggestion_worker.touch)
         self._update_suggestion_status()
 
     def _single_shot(self, ms: int, slot) -> QTimer:
@@ -93,6 +94,7 @@ class SuggestActionsMixin:
 
     def suggestions_stale(self) -> None:
         """A document was opened (or the layer reloaded): what is shown belongs to another state."""
+        self.suggestion_worker.touch()
         self._suggest_generation += 1
         self.current_suggestion = None
         self.suggested = []
@@ -103,6 +105,7 @@ class SuggestActionsMixin:
         self._update_suggestion_status()
 
     def _suggestions_after_change(self, doc_id: str, _touched) -> None:
+        self.suggestion_worker.touch()
         if doc_id != self.session.doc_id:
             return
         self._suggest_generation += 1

@@ -12,10 +12,18 @@ then the open document's own strings are matched. The window polls ``take`` on a
 from __future__ import annotations
 
 import threading
+import time
 from dataclasses import dataclass
 from typing import Any
 
 from ..suggest.live import LiveSuggester, build
+
+
+QUIET_S = 0.2  # the thread waits at its pause points until the reviewer has been still this long
+
+
+class _Superseded(Exception):
+    """A newer request came: the one being worked out is dropped at the next pause point."""
 
 
 @dataclass(frozen=True)
@@ -50,6 +58,22 @@ class SuggestionWorker:
         self._own_only: dict[str, LiveSuggester] = {}  # reviewer -> suggester without the project's strings
         self._project: dict[str, LiveSuggester] = {}  # reviewer -> with them, once built
         self.busy = False
+        self._input_at = 0.0  # time.monotonic() of the reviewer's last key, selection or edit
+
+    def touch(self, *_args) -> None:
+        """The reviewer did something: work waits at its next pause point until they are still."""
+        self._input_at = time.monotonic()
+
+    def _pause(self, *, superseded: bool = True) -> None:
+        # Called by the engine between its sources and every few thousand tagged strings: the
+        # thread competes with the window for the interpreter, so it gives way while keys come.
+        while True:
+            if self._stopped or (superseded and self._request is not None):
+                raise _Superseded()
+            quiet = time.monotonic() - self._input_at
+            if quiet >= QUIET_S:
+                return
+            time.sleep(QUIET_S - quiet)
 
     def submit(self, request: Request) -> None:
         with self._cond:
@@ -87,7 +111,10 @@ class SuggestionWorker:
                 if self._stopped:
                     return
                 request, self._request = self._request, None
-            result = self._work(request)
+            try:
+                result = self._work(request)
+            except _Superseded:
+                continue  # the newer request (or the stop) is picked up at the top
             with self._cond:
                 if self._stopped:
                     return
@@ -98,12 +125,15 @@ class SuggestionWorker:
         if request.with_project:
             live = self._project.get(request.reviewer)
             if live is None:
-                live = self._project[request.reviewer] = build(self._store, request.reviewer)
+                # A newer request does not interrupt the project's strings: read once, whatever comes.
+                live = build(self._store, request.reviewer, pause=lambda: self._pause(superseded=False))
+                live.pause = self._pause
+                self._project[request.reviewer] = live
             return live
         live = self._own_only.get(request.reviewer)
         if live is None:
             labels = self._store.label_scheme().names()
-            live = self._own_only[request.reviewer] = LiveSuggester((), request.reviewer, labels)
+            live = self._own_only[request.reviewer] = LiveSuggester((), request.reviewer, labels, pause=self._pause)
         return live
 
     def _work(self, request: Request) -> Result:
@@ -111,6 +141,8 @@ class SuggestionWorker:
             live = self._suggester(request)
             found: list[Any] = live.suggest(request.doc_id, request.text, request.existing, request.learnt,
                                             request.rejected)
+        except _Superseded:
+            raise
         except Exception as exc:  # the project closed under us, or a bug: shown, never lost in the thread
             return Result(request.generation, request.doc_id, [], f"{type(exc).__name__}: {exc}")
         return Result(request.generation, request.doc_id, found, with_project=request.with_project)

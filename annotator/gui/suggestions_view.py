@@ -35,6 +35,9 @@ class SuggestionLayer:
         self.painted = 0  # outlines drawn by the last paint (tests)
         self._shapes: dict[int, list] = {}  # suggestion index -> its outline relative to its blocks
         self._layout_key: tuple | None = None
+        self._generation = 0  # bumped whenever the suggestions or their shapes change
+        self._screen_key: tuple | None = None
+        self._screen: dict = {}
         view.paint_over = self.paint
 
     def update(self) -> None:
@@ -53,6 +56,7 @@ class SuggestionLayer:
         self.qt_ranges = [view_map.range_to_qt(s.start, s.end) for s in self.suggestions]
         self._qt_starts = [a for a, _b in self.qt_ranges]
         self._shapes = {}
+        self._generation += 1
         self.current = current
         self.update()
 
@@ -77,14 +81,28 @@ class SuggestionLayer:
         if layout_key != self._layout_key:  # line breaks moved: every outline is measured again
             self._layout_key = layout_key
             self._shapes.clear()
-        first, last = self._painted_qt(event.rect())
+            self._generation += 1
+        offset = view.contentOffset()
+        first_block = view.firstVisibleBlock().blockNumber()
+        # What the whole viewport shows, kept while nothing scrolls, relayouts or changes: a key
+        # press repaints with the same outlines, which are then only drawn.
+        screen_key = (layout_key, offset.x(), offset.y(), first_block, self._generation,
+                      self.current.key() if self.current is not None else None)
+        if screen_key != self._screen_key:
+            self._screen = self._outlines(view.viewport().rect(), offset)
+            self._screen_key = screen_key
+        self._draw(self._screen)
+
+    def _outlines(self, area, offset) -> dict[tuple[str, bool], list[QRectF]]:
+        """The outlines the viewport rectangle ``area`` shows, by pen (label, current)."""
+        view = self._view
+        first, last = self._painted_qt(area)
         # Suggestions of one label do not overlap, but different labels may: start a little before.
         index = max(0, bisect.bisect_left(self._qt_starts, first) - 8)
         current = self.current.key() if self.current is not None else None
         by_pen: dict[tuple[str, bool], list[QRectF]] = {}
         tops: dict[int, QPointF | None] = {}  # block number -> its top left on screen, once per paint
         document = view.document()
-        offset = view.contentOffset()
         for k in range(index, len(self.suggestions)):
             qt_start, qt_end = self.qt_ranges[k]
             if qt_start > last:
@@ -107,7 +125,7 @@ class SuggestionLayer:
                 top = tops[number]
                 if top is not None:
                     rects.append(rect.translated(top))
-        self._draw(by_pen)
+        return by_pen
 
     def _draw(self, by_pen: dict[tuple[str, bool], list[QRectF]]) -> None:
         scheme = self._view.scheme

@@ -4,7 +4,7 @@ rejections are taken away."""
 from __future__ import annotations
 
 import bisect
-from typing import Iterable, Sequence
+from typing import Callable, Iterable, Sequence
 
 from ..model import CLAIM
 from .speakers import find_speakers
@@ -18,12 +18,14 @@ SPEAKER_LABEL = "SPEAKER"
 def suggest_text(
     doc_id: str, text: str, *, labels: Iterable[str] | None = None, matcher: StringMatcher | None = None,
     existing: Iterable[tuple[int, int, str]] = (), rejected: Iterable[tuple[int, int, str]] = (),
-    sources: Sequence[str] = SOURCES,
+    sources: Sequence[str] = SOURCES, pause: Callable[[], None] | None = None,
 ) -> list[Suggestion]:
     """Suggestions for one text, in text order: those of ``labels`` (None: any) from ``sources``,
     none equal to or overlapping a span of the same label in ``existing`` (the reviewer's
     (start, end, label)), none in ``rejected``. Where two suggesters offer overlapping spans of one
-    label, the earlier source in ``SOURCES`` wins (a figure's reading beats a string match)."""
+    label, the earlier source in ``SOURCES`` wins (a figure's reading beats a string match).
+    ``pause`` is called before each source (the window's thread waits there while keys come)."""
+    pause = pause or (lambda: None)
     wanted = None if labels is None else set(labels)
 
     def allowed(label: str) -> bool:
@@ -31,13 +33,16 @@ def suggest_text(
 
     offers: list[Suggestion] = []
     if FIGURES in sources and allowed(FIGURE_LABEL):
+        pause()
         from ..figures import find_figures  # its patterns compile on first use: not at import
 
         offers += [Suggestion(doc_id, s, e, FIGURE_LABEL, text[s:e], FIGURES, figure.to_dict())
                    for s, e, figure in find_figures(text)]
     if SPEAKERS in sources and allowed(SPEAKER_LABEL):
+        pause()
         offers += [Suggestion(doc_id, s, e, SPEAKER_LABEL, text[s:e], SPEAKERS) for s, e in find_speakers(text)]
     if STRINGS in sources and matcher is not None and len(matcher):
+        pause()
         offers += [Suggestion(doc_id, s, e, label, text[s:e], STRINGS)
                    for s, e, label, _tagged in matcher.find(text) if allowed(label)]
     return _keep(offers, existing, rejected)

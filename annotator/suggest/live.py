@@ -9,12 +9,15 @@ window can run it in a worker thread (see ``gui/suggestions_view.py``).
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from typing import Iterable, Sequence
+from typing import Callable, Iterable, Sequence
 
 from ..model import CLAIM
 from .engine import suggest_text
 from .strings import StringMatcher, _whole_word, worth_matching
 from .suggestion import SOURCES, STRINGS, Suggestion
+
+
+PAUSE_EVERY = 2000  # tagged strings counted between two calls of ``pause``
 
 
 def _choose(own: Counter, everyone: Counter) -> str | None:
@@ -31,16 +34,20 @@ class LiveSuggester:
     reviewer's layer of the open document."""
 
     def __init__(self, tagged: Iterable[tuple[str, str, str, str]], annotator: str, labels: Iterable[str], *,
-                 sources: Sequence[str] = SOURCES):
+                 sources: Sequence[str] = SOURCES, pause: Callable[[], None] | None = None):
         """``tagged``: (doc_id, annotator, label, text) of the project's tagged strings
-        (``Store.tagged_strings_by_doc(exclude_labels=[CLAIM])``); ``labels``: the scheme's."""
+        (``Store.tagged_strings_by_doc(exclude_labels=[CLAIM])``); ``labels``: the scheme's;
+        ``pause`` is called every few thousand of them (and before each source in ``suggest``)."""
         self.annotator = annotator
         self.labels = set(labels)
         self.sources = tuple(sources)
         self._own: dict[str, Counter] = defaultdict(Counter)
         self._everyone: dict[str, Counter] = defaultdict(Counter)
         self._counted: dict[str, Counter] = defaultdict(Counter)  # doc -> this reviewer's (label, text) counted
-        for doc, who, label, text in tagged:
+        self.pause = pause
+        for n, (doc, who, label, text) in enumerate(tagged):
+            if pause is not None and n % PAUSE_EVERY == 0:
+                pause()
             if text is None or not worth_matching(text):
                 continue
             self._everyone[text][label] += 1
@@ -91,7 +98,7 @@ class LiveSuggester:
         """What ``Suggester.suggest`` gives for the document's layer as it is now: ``existing`` its
         (start, end, label), ``learnt`` its strings for the matcher, ``rejected`` the rejections."""
         return suggest_text(doc_id, text, labels=self.labels, matcher=self.matcher_for(doc_id, learnt),
-                            existing=existing, rejected=rejected, sources=self.sources)
+                            existing=existing, rejected=rejected, sources=self.sources, pause=self.pause)
 
 
 class LayeredMatcher:
@@ -131,11 +138,12 @@ class LayeredMatcher:
         return out
 
 
-def build(store, annotator: str, *, sources: Sequence[str] = SOURCES) -> LiveSuggester:
+def build(store, annotator: str, *, sources: Sequence[str] = SOURCES,
+          pause: Callable[[], None] | None = None) -> LiveSuggester:
     """Read the project's tagged strings (the one slow step, for a worker thread)."""
     labels = set(store.label_scheme().names())
     tagged = store.tagged_strings_by_doc(exclude_labels=[CLAIM]) if STRINGS in sources else ()
-    return LiveSuggester(tagged, annotator, labels, sources=sources)
+    return LiveSuggester(tagged, annotator, labels, sources=sources, pause=pause)
 
 
 def layer_now(store, doc_id: str, annotator: str, text: str) -> tuple[list, list, set]:
