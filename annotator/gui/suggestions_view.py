@@ -134,7 +134,7 @@ class SuggestionLayer:
             painter.setBrush(Qt.BrushStyle.NoBrush)
             for (label, is_current), rects in by_pen.items():
                 found = scheme.get(label)
-                pen = QPen(QColor(found.color if found else "#888888"), 2 if is_current else 1)
+                pen = QPen(QColor(found.color if found else "#888888"), 3 if is_current else 2)
                 pen.setStyle(Qt.PenStyle.DashLine if is_current else Qt.PenStyle.DotLine)
                 painter.setPen(pen)
                 painter.drawRects(rects)
