@@ -224,3 +224,25 @@ def test_a_new_document_gets_its_own_suggestions(active, qtbot):
     settle(active, qtbot)
     assert active.suggested and all(s.doc == active.session.doc_id for s in active.suggested)
     assert active.suggested == Suggester(active.store, "alice").suggest(active.session.doc_id)
+
+
+def test_strings_tagged_elsewhere_in_the_project_come_after_a_pause(qtbot, seeded_store):
+    from annotator.gui.main_window import MainWindow
+    from annotator.gui.settings import Settings
+
+    other = "001_86bcf4922bea323b"
+    text = seeded_store.document(other).text
+    start = text.index("North Korea")
+    seeded_store.add_span(other, "bob", start, start + len("North Korea"), "ENTITY")
+    win = MainWindow(seeded_store, "alice", Settings())
+    qtbot.addWidget(win)
+    win.show()
+    assert win.session.doc_id == SEED0
+    settle(win, qtbot)
+    assert not [s for s in win.suggested if s.source == "strings"]  # the project is read only after a pause
+    qtbot.waitUntil(lambda: "alice" in win._project_reviewers, timeout=10000)  # the pause timer
+    settle(win, qtbot)
+    learnt = [s for s in win.suggested if s.source == "strings"]
+    assert learnt and {(s.text, s.label) for s in learnt} == {("North Korea", "ENTITY")}
+    assert win.suggested == Suggester(seeded_store, "alice").suggest(SEED0)
+    win.close()

@@ -81,6 +81,7 @@ class DocumentListMixin:
     def _reload_current(self) -> None:
         current = self.session.doc_id
         self.session.doc_id = None  # force a full reload of the view
+        self.suggestion_worker.forget_project()  # an import or a merge may have tagged strings anywhere
         self.reload_documents()
         if current and self.documents.row_of(current) is not None:
             self.open_document(current)

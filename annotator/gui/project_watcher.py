@@ -89,6 +89,7 @@ class ExternalChangesMixin:
             return
         self._layer_print = fingerprint
         self.view.set_spans(self.store.span_rows(doc_id, self.session.reviewer), self._overlay_spans(doc_id))
+        self.suggestion_worker.forget_project()  # the other program may have tagged strings elsewhere too
         self.suggestions_stale()
         self.session._forget_missing()
         self._refresh_panel()

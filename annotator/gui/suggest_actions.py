@@ -136,12 +136,10 @@ class SuggestActionsMixin:
 
     def _poll_suggestions(self) -> None:
         result = self.suggestion_worker.take()
-        if result is None:
-            if not self.suggestion_worker.busy:
-                self._suggest_poll.stop()
-            return
         if not self.suggestion_worker.busy:
             self._suggest_poll.stop()
+        if result is None:
+            return
         if result.generation != self._suggest_generation or result.doc_id != self.session.doc_id:
             return  # made before the latest change; a newer one is on its way
         if result.error:

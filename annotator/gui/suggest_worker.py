@@ -57,7 +57,8 @@ class SuggestionWorker:
         self._thread: threading.Thread | None = None
         self._own_only: dict[str, LiveSuggester] = {}  # reviewer -> suggester without the project's strings
         self._project: dict[str, LiveSuggester] = {}  # reviewer -> with them, once built
-        self.busy = False
+        self.busy = False  # a request is waiting, being worked out, or its result not yet taken
+        self._computing = False
         self._input_at = 0.0  # time.monotonic() of the reviewer's last key, selection or edit
 
     def touch(self, *_args) -> None:
@@ -87,6 +88,8 @@ class SuggestionWorker:
     def take(self) -> Result | None:
         with self._cond:
             result, self._result = self._result, None
+            if result is not None and self._request is None and not self._computing:
+                self.busy = False  # busy until the window has the newest result
             return result
 
     def forget_project(self) -> None:
@@ -111,15 +114,17 @@ class SuggestionWorker:
                 if self._stopped:
                     return
                 request, self._request = self._request, None
+                self._computing = True
             try:
                 result = self._work(request)
             except _Superseded:
                 continue  # the newer request (or the stop) is picked up at the top
+            finally:
+                self._computing = False
             with self._cond:
                 if self._stopped:
                     return
                 self._result = result
-                self.busy = self._request is not None
 
     def _suggester(self, request: Request) -> LiveSuggester:
         if request.with_project:
