@@ -14,7 +14,7 @@ import bisect
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QPoint, QPointF, QRectF, Qt
-from PySide6.QtGui import QColor, QPainter, QPen
+from PySide6.QtGui import QColor, QPainter, QPen, QPixmap
 
 from ..suggest import Suggestion
 
@@ -32,12 +32,12 @@ class SuggestionLayer:
         self.qt_ranges: list[tuple[int, int]] = []
         self._qt_starts: list[int] = []
         self.current: Suggestion | None = None
-        self.painted = 0  # outlines drawn by the last paint (tests)
+        self.painted = 0  # outlines drawn into the screen's pixmap when it was last made (tests)
         self._shapes: dict[int, list] = {}  # suggestion index -> its outline relative to its blocks
         self._layout_key: tuple | None = None
         self._generation = 0  # bumped whenever the suggestions or their shapes change
         self._screen_key: tuple | None = None
-        self._screen: dict = {}
+        self._screen: QPixmap | None = None
         view.paint_over = self.paint
 
     def update(self) -> None:
@@ -73,8 +73,8 @@ class SuggestionLayer:
         return first, end_block.position() + end_block.length() if end_block.isValid() else last + 1
 
     def paint(self, event) -> None:
-        self.painted = 0
         if not self.suggestions or not self.visible:
+            self.painted = 0
             return
         view = self._view
         layout_key = (view.viewport().width(), view.font().key())
@@ -84,14 +84,24 @@ class SuggestionLayer:
             self._generation += 1
         offset = view.contentOffset()
         first_block = view.firstVisibleBlock().blockNumber()
-        # What the whole viewport shows, kept while nothing scrolls, relayouts or changes: a key
-        # press repaints with the same outlines, which are then only drawn.
-        screen_key = (layout_key, offset.x(), offset.y(), first_block, self._generation,
+        # What the whole viewport shows is drawn once into a transparent pixmap and kept while
+        # nothing scrolls, relayouts or changes: a key press's repaint copies the part it needs
+        # (drawing dotted outlines costs ~1 ms per hundred, copying them a tenth of that).
+        viewport = view.viewport()
+        ratio = viewport.devicePixelRatioF()
+        screen_key = (layout_key, viewport.height(), ratio, offset.x(), offset.y(), first_block, self._generation,
                       self.current.key() if self.current is not None else None)
-        if screen_key != self._screen_key:
-            self._screen = self._outlines(view.viewport().rect(), offset)
+        if screen_key != self._screen_key or self._screen is None:
+            self.painted = 0
+            self._screen = self._render(self._outlines(viewport.rect(), offset), viewport.size(), ratio)
             self._screen_key = screen_key
-        self._draw(self._screen)
+        rect = event.rect()
+        painter = QPainter(viewport)
+        try:
+            painter.drawPixmap(rect, self._screen, QRectF(rect.x() * ratio, rect.y() * ratio,
+                                                          rect.width() * ratio, rect.height() * ratio).toRect())
+        finally:
+            painter.end()
 
     def _outlines(self, area, offset) -> dict[tuple[str, bool], list[QRectF]]:
         """The outlines the viewport rectangle ``area`` shows, by pen (label, current)."""
@@ -127,9 +137,12 @@ class SuggestionLayer:
                     rects.append(rect.translated(top))
         return by_pen
 
-    def _draw(self, by_pen: dict[tuple[str, bool], list[QRectF]]) -> None:
+    def _render(self, by_pen: dict[tuple[str, bool], list[QRectF]], size, ratio: float) -> QPixmap:
+        pixmap = QPixmap(max(1, round(size.width() * ratio)), max(1, round(size.height() * ratio)))
+        pixmap.setDevicePixelRatio(ratio)
+        pixmap.fill(Qt.GlobalColor.transparent)
         scheme = self._view.scheme
-        painter = QPainter(self._view.viewport())
+        painter = QPainter(pixmap)
         try:
             painter.setBrush(Qt.BrushStyle.NoBrush)
             for (label, is_current), rects in by_pen.items():
@@ -141,6 +154,7 @@ class SuggestionLayer:
                 self.painted += len(rects)
         finally:
             painter.end()
+        return pixmap
 
     def _shape(self, qt_start: int, qt_end: int) -> list[tuple[int, QRectF]] | None:
         """[qt_start, qt_end) as rectangles, one per line, each relative to its block's top left
