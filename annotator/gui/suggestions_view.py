@@ -13,7 +13,7 @@ from __future__ import annotations
 import bisect
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QPoint, QPointF, QRectF, Qt
+from PySide6.QtCore import QPoint, QPointF, QRect, QRectF, Qt
 from PySide6.QtGui import QColor, QPainter, QPen, QPixmap
 
 from ..suggest import Suggestion
@@ -38,6 +38,7 @@ class SuggestionLayer:
         self._generation = 0  # bumped whenever the suggestions or their shapes change
         self._screen_key: tuple | None = None
         self._screen: QPixmap | None = None
+        self._bounds = QRect()  # where the outlines are, grown by the pens' width
         view.paint_over = self.paint
 
     def update(self) -> None:
@@ -93,13 +94,16 @@ class SuggestionLayer:
                       self.current.key() if self.current is not None else None)
         if screen_key != self._screen_key or self._screen is None:
             self.painted = 0
-            self._screen = self._render(self._outlines(viewport.rect(), offset), viewport.size(), ratio)
+            outlines = self._outlines(viewport.rect(), offset)
+            self._screen = self._render(outlines, viewport.size(), ratio)
+            self._bounds = _bounds(outlines)
             self._screen_key = screen_key
-        rect = event.rect()
         painter = QPainter(viewport)
         try:
-            painter.drawPixmap(rect, self._screen, QRectF(rect.x() * ratio, rect.y() * ratio,
-                                                          rect.width() * ratio, rect.height() * ratio).toRect())
+            part = event.rect().intersected(self._bounds)  # only where outlines are
+            if not part.isEmpty():
+                painter.drawPixmap(part, self._screen, QRectF(part.x() * ratio, part.y() * ratio,
+                                                              part.width() * ratio, part.height() * ratio).toRect())
         finally:
             painter.end()
 
@@ -191,3 +195,15 @@ class SuggestionLayer:
             block = view.document().findBlockByNumber(number)
             out.append(rect.translated(view.blockBoundingGeometry(block).translated(view.contentOffset()).topLeft()))
         return out
+
+
+
+def _bounds(by_pen: dict[tuple[str, bool], list[QRectF]], margin: int = 3) -> QRect:
+    """The rectangle holding every outline, grown by the pens' width."""
+    rects = [r for group in by_pen.values() for r in group]
+    if not rects:
+        return QRect()
+    left, top = min(r.left() for r in rects), min(r.top() for r in rects)
+    right, bottom = max(r.right() for r in rects), max(r.bottom() for r in rects)
+    return QRect(int(left) - margin, int(top) - margin, int(right - left) + 2 * margin + 2,
+                 int(bottom - top) + 2 * margin + 2)
