@@ -155,6 +155,7 @@ class SuggestActionsMixin:
         self._update_suggestion_status()
 
     def set_suggestions_visible(self, visible: bool) -> None:
+        self.show_suggestions_action.setChecked(visible)  # when called other than from the action
         self.settings.set_show_suggestions(visible)
         self.suggestion_layer.setVisible(visible)
         if visible:
