@@ -199,6 +199,8 @@ def test_hide_toggle_is_remembered(active, qtbot, seeded_store):
     press(qtbot, Qt.Key.Key_S, CTRL | SHIFT)
     settle(active, qtbot)
     assert len(active.suggested) == 18 and Settings().show_suggestions is True
+    active.set_suggestions_visible(False)  # from code, not the action: the action follows
+    assert not active.show_suggestions_action.isChecked() and not active.suggestions_pending()
 
 
 def test_a_tagged_string_is_suggested_elsewhere_at_once(active, qtbot):
