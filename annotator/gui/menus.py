@@ -120,3 +120,4 @@ class MenusMixin:
         for label in self.scheme:
             if label.name not in self.label_actions:
                 self._add_label_action(label, self.annotate_menu)
+                self.accept_label_menu.addAction(label.name, lambda _c=False, name=label.name: self.accept_label(name))
