@@ -257,6 +257,8 @@ class _Reader:
             else:
                 self.spend(attrs)
                 parsed = check.json_object(attrs, f"{self.shown}: span {span_id} in document {doc_id!r}", "its attrs")
+                if "figure" in parsed:
+                    _check_reading(parsed["figure"], f"{self.shown}: span {span_id} in document {doc_id!r}")
             layer = (doc_id, annotator)
             layer_of[key] = layer
             spans[layer].append(Span(start, end, label, id=key, attrs=parsed))
@@ -331,3 +333,13 @@ def _gold_as_reviewer_layer(items: list[AnnotatedDocument], file_name: str, show
         notes.append(f"{shown}: its gold layer ({count} document(s)) was merged as the reviewer layer {renamed!r}, "
                      "not as gold: gold is decided in this project")
     return ReviewerFile(items, notes)
+
+
+def _check_reading(reading: object, where: str) -> None:
+    """A reviewer's figure reading is read as numbers and words by the claims panel and the
+    comparison of claims: refused here, naming the span, if it is not one."""
+    from .figures.stored import reading_problem
+
+    problem = reading_problem(reading)
+    if problem:
+        raise StoreError(f"{where}: its figure reading: {problem}")

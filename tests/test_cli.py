@@ -9,6 +9,7 @@ import sys
 import pytest
 from click.testing import CliRunner
 
+from annotator.figures import read_figure
 from annotator.cli import cli
 from annotator.project import open_project
 
@@ -127,9 +128,12 @@ def test_import_export_round_trip_is_byte_identical(tmp_path):
     text = "Hwang 😀 said\r\n40% 👩‍👩‍👧 came from 北韩.\u00a0e\u0301!"
     spans = [(0, 5, "SPEAKER"), (6, 7, "ENTITY"), (14, 17, "FIGURE"), (0, 30, "CLAIM")]
     spans.sort(key=lambda s: (s[0], s[1], s[2]))
+    # A FIGURE span carries its reading (an import gives one to a span that has none).
+    reading = json.dumps({"figure": read_figure("40%").to_dict()}, separators=(",", ":"))
     obj = {
         "id": "doc-1", "title": "A title", "text": text, "meta_json": '{"source":"test"}', "annotator": "bob",
-        "spans": [{"id": f"s{n}", "start": a, "end": b, "label": lab, "text": text[a:b], "attrs_json": "{}"}
+        "spans": [{"id": f"s{n}", "start": a, "end": b, "label": lab, "text": text[a:b],
+                   "attrs_json": reading if lab == "FIGURE" else "{}"}
                   for n, (a, b, lab) in enumerate(spans, start=1)],
         "claims": [{"id": "c1", "span": "s2", "members": ["s1", "s3", "s4"], "note": "né", "attrs_json": "{}"}],
     }

@@ -123,7 +123,8 @@ def test_edited_checks_its_fields():
 
 def test_describe():
     assert describe(read_figure("around $3 billion")) == "≈ 3,000,000,000 USD"
-    assert describe(read_figure("more than 50 member states")) == "> 50 member states"
+    assert describe(read_figure("more than 50 member states")) == "> 50 × member states"
+    assert describe(read_figure("58 cyberattacks")) == "58 × cyberattacks"
     assert describe(read_figure("over a billion dollars annually")) == "> 1,000,000,000 USD a year"
     assert describe(read_figure("40%")) == "40%"
     assert describe(read_figure("$2–3 billion")) == "2,000,000,000–3,000,000,000 USD"

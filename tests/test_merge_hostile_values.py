@@ -115,3 +115,14 @@ def test_invalid_utf8_text_is_refused_without_quoting_it(tmp_path, lead):
 ])
 def test_schema_tricks_are_refused_before_a_row_is_read(tmp_path, lead, statements, phrase):
     refuse(tmp_path, lead, statements, phrase)
+
+
+@pytest.mark.parametrize("reading, phrase", [
+    ('{"value": "lots", "interval": [1, 2]}', "its value must be a number"),
+    ('{"value": 5, "interval": [9, 1]}', "upside down"),
+    ('{"value": 5, "interval": [4, 6], "qualifier": "DROP TABLE"}', "qualifier must be one of"),
+    ('"three billion"', "it must be an object"),
+])
+def test_a_figure_reading_that_is_not_one_is_refused_naming_the_span(tmp_path, lead, reading, phrase):
+    refuse(tmp_path, lead, [f"""UPDATE spans SET attrs = '{{"figure": {reading}}}' WHERE id = 2"""],
+           "span 2 in document", "its figure reading", phrase)

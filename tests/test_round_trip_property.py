@@ -5,12 +5,18 @@ import json
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from annotator.figures import figure_attrs
 from annotator.formats import jsonl
 from annotator.project import import_files, open_project
 
 from .strategies import tricky_text
 
 LABELS = ["SPEAKER", "FIGURE", "ENTITY", "CLAIM"]
+
+
+def _packed(attrs):
+    """attrs_json as the export writes it; a FIGURE span's reading, which an import gives it."""
+    return json.dumps(attrs, ensure_ascii=False, separators=(",", ":")) if attrs else "{}"
 
 
 @st.composite
@@ -21,7 +27,8 @@ def annotated_lines(draw):
     spans = sorted({(min(a, b - 1), max(a + 1, b), lab) for a, b, lab in raw if min(a, b - 1) < max(a + 1, b) <= n})
     return {
         "id": "doc", "title": "t", "text": text, "meta_json": '{"source":"😀 test"}', "annotator": "ann",
-        "spans": [{"id": f"s{k}", "start": a, "end": b, "label": lab, "text": text[a:b], "attrs_json": "{}"}
+        "spans": [{"id": f"s{k}", "start": a, "end": b, "label": lab, "text": text[a:b],
+                   "attrs_json": _packed(figure_attrs(lab, text[a:b], {}))}
                   for k, (a, b, lab) in enumerate(spans, start=1)],
         "claims": [],
     }

@@ -4,6 +4,7 @@ tagged elsewhere, measured against hand-made golds of the seeds; rejections; bul
 import json
 import re
 import sqlite3
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -350,3 +351,23 @@ def test_the_fallback_is_used_without_the_package(monkeypatch):
     monkeypatch.setattr(strings_module, "ahocorasick", None)
     matcher = StringMatcher({"Korea": "ENTITY"})
     assert matcher._automaton is None and [m[:2] for m in matcher.find("Korea, Korean, Korea")] == [(0, 5), (15, 20)]
+
+
+# --------------------------------------------------------------------------- articles beyond the seeds
+
+ARTICLES = Path(__file__).parent / "fixtures" / "suggest" / "articles"
+ARTICLE_GOLD = json.loads((ARTICLES.parent / "articles_gold.json").read_text(encoding="utf-8"))["articles"]
+
+
+@pytest.mark.parametrize("name", sorted(ARTICLE_GOLD))
+@pytest.mark.parametrize("label, min_precision, min_recall", [("FIGURE", 0.9, 0.95), ("SPEAKER", 0.9, 0.8)])
+def test_suggestions_on_articles_beyond_the_seeds(name, label, min_precision, min_recall):
+    text = (ARTICLES / name).read_text(encoding="utf-8")
+    gold = ARTICLE_GOLD[name]
+    for start, end, phrase in gold[label] + gold["optional"]:
+        assert text[start:end] == phrase  # the fixture still points into its article
+    optional = {(s, e) for s, e, _ in gold["optional"]}
+    found = {(s.start, s.end) for s in suggest_text(name, text, labels=[label])} - optional
+    precision, recall = precision_recall(found, {(s, e) for s, e, _ in gold[label]})
+    assert precision >= min_precision and recall >= min_recall, (
+        precision, recall, sorted((s, e, text[s:e]) for s, e in found ^ {(s, e) for s, e, _ in gold[label]}))

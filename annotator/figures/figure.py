@@ -116,7 +116,9 @@ def _grouped(n: Number) -> str:
 
 
 def describe(figure: dict | Figure | None) -> str:
-    """One line for people: "≈ 3,000,000,000 USD", "> 50 member states", "40% a year"."""
+    """One line for people: "≈ 3,000,000,000 USD", "> 50 × member states", "40% a year". A count
+    shows what it counts after "×", so that the reading of "58 cyberattacks" says what was
+    understood (58 of them) rather than repeating the phrase."""
     f = figure.to_dict() if isinstance(figure, Figure) else figure
     if not f or f.get("value") is None:
         return "not a figure"
@@ -128,7 +130,7 @@ def describe(figure: dict | Figure | None) -> str:
     if unit and unit != "percent":
         parts.append(unit)
     if f.get("counted"):
-        parts.append(f["counted"])
+        parts.append("× " + f["counted"])
     if f.get("period"):
         parts.append(_PERIOD_WORDS.get(f["period"], f"a {f['period']}"))
     return " ".join(parts)

@@ -11,6 +11,7 @@ from ..model import CLAIM, AnnotatedDocument, Claim, Document, Span, check_span
 from .base import read_text
 from .checks import folder_entries, split_lines
 from .doccano import span_ref, warn
+from .figure_notes import parse_figure_note
 from .jsonl import default_title
 
 # Characters that end a line for brat (Python's str.splitlines); a .ann text column cannot hold them.
@@ -312,6 +313,8 @@ def _parse_ann(content: str, text: str, item: AnnotatedDocument, ann_path: str) 
                 claim = claims[where]
                 joined = note if not claim.note or claim.note == note else f"{claim.note}\n{note}"
                 claims[where] = Claim(span=claim.span, members=claim.members, note=joined, id=claim.id)
+            elif line.fields[1] in head and (reading := parse_figure_note(note)) is not None:
+                where["figure"] = reading  # written by brat_write for a FIGURE span
             else:
                 where["note"] = note if not where.get("note") else f"{where['note']}\n{note}"
         elif line.kind == "*":

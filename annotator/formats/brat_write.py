@@ -12,6 +12,7 @@ from ..output import SafeNames, folder_export, note_renames
 from .base import WriteReport
 from .brat_read import LINE_BREAKS
 from .doccano import relations_for_write, resolve_ref
+from .figure_notes import figure_note, worth_writing
 
 
 class _Offsets:
@@ -251,6 +252,8 @@ def _ann_text(item: AnnotatedDocument, report: WriteReport, conf: _Conf) -> str:
         if t is None or (span.attrs.get("group") is not None and t != tid(_group_head(span, item.spans))):
             continue
         extras(t, span.attrs, "<ENTITY>")
+        if worth_writing(span.attrs.get("figure")):
+            notes.append((t, figure_note(span.attrs["figure"])))
         for equiv in span.attrs.get("equivs") or []:
             refs = [tid(resolve_ref(m, item.spans)) for m in equiv.get("members") or []]
             if None in refs or len(refs) < 2:

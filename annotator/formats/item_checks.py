@@ -6,7 +6,8 @@ let through is refused here with the file and document named -- rather than fail
 (a NUL shortens ``length(text)``, a lone surrogate cannot be encoded as UTF-8) or being stored
 wrong. It checks what the store relies on: types, offsets within the text, labels and reviewer
 names that are non-empty text, claims that name spans of their own layer, and meta and attrs
-that are JSON the exports can write (:func:`annotator.formats.checks.json_problem`).
+that are JSON the exports can write (:func:`annotator.formats.checks.json_problem`), and figure
+readings (``attrs.figure``) whose fields are what a reading holds (:mod:`annotator.figures.stored`).
 """
 
 from __future__ import annotations
@@ -69,6 +70,10 @@ def item_problem(item: AnnotatedDocument) -> str | None:
         problem = json_problem(span.attrs, root=f"the attrs of span {span.id!r}") if span.attrs else None
         if problem:
             return problem
+        if "figure" in span.attrs:
+            problem = _reading_problem(span.attrs["figure"])
+            if problem:
+                return f"span {span.id!r}: its figure reading: {problem}"
     span_ids = {str(i) for i in ids}
     for claim in item.claims:
         name = f"claim {claim.id!r}"
@@ -91,6 +96,12 @@ def item_problem(item: AnnotatedDocument) -> str | None:
         if problem:
             return problem
     return None
+
+
+def _reading_problem(reading: Any) -> str | None:
+    from ..figures.stored import reading_problem  # only files that carry readings pay for the import
+
+    return reading_problem(reading)
 
 
 def _id_problem(value: Any) -> str | None:

@@ -30,8 +30,10 @@ the reviewer from there (by the annotation's ``import_id`` in Label Studio's own
 ``email``, else ``username``, else ``"user<id>"``) or a string; exports of older versions (with
 ``completed_by: {"username": ...}``) still read. Claims go out as relations CLAIM -> member
 (labels = the member's label) and come back as claims; other relations are kept in the source
-span's ``attrs["relations"]``. A region with several labels becomes one span per label. Claim notes,
-span attributes and the ``done`` flag are not carried.
+span's ``attrs["relations"]``. A region with several labels becomes one span per label. A FIGURE
+span's reading goes in its region's ``meta`` (``meta.figure``, and ``meta.text``, which Label
+Studio's editor shows, in words); a region's own ``meta.text`` is read as the span's note. Claim
+notes, other span attributes and the ``done`` flag are not carried.
 """
 
 from __future__ import annotations
@@ -45,6 +47,7 @@ from ..model import AnnotatedDocument, Document, Span, text_sha256
 from . import checks
 from .base import WriteReport, read_text
 from .doccano import link_relations, relations_for_write, unique_spans, warn
+from .figure_notes import PREFIX as FIGURE_NOTE, worth_writing
 from .jsonl import default_title, encode
 from .labelstudio_regions import Regions, iter_json_array
 
@@ -128,7 +131,8 @@ def _parse_result(result: Any, text: str, where: str, name: str) -> tuple[list[S
             start, end, labels = value.get("start"), value.get("end"), value.get("labels")
             if (type(start) is int and type(end) is int and 0 <= start < end <= length and type(labels) is list
                     and len(labels) == 1 and type(labels[0]) is str and labels[0].strip()
-                    and value.get("text", text[start:end]) == text[start:end] and region_id not in used):
+                    and value.get("text", text[start:end]) == text[start:end] and region_id not in used
+                    and "meta" not in region):
                 used.add(region_id)
                 spans.append(Span(start=start, end=end, label=labels[0], id=region_id, attrs={}))
                 first_span_of[region_id] = region_id
@@ -156,12 +160,13 @@ def _parse_result(result: Any, text: str, where: str, name: str) -> tuple[list[S
                 raise ValueError(f"{rname}: the region has no {key!r}")
         labels = _value_labels(value, rname)
         start, end = regions.offsets(value.get("start"), value.get("end"), labels[0], value.get("text"), rname)
+        attrs = _region_attrs(region.get("meta"), rname)
         for number, label in enumerate(labels):
             span_id = region_id if number == 0 else f"{region_id}:{label}"
             if span_id in used:
                 raise ValueError(f"{rname}: the region id is used twice")
             used.add(span_id)
-            spans.append(Span(start=start, end=end, label=label, id=span_id, attrs={}))
+            spans.append(Span(start=start, end=end, label=label, id=span_id, attrs=dict(attrs)))
         first_span_of[region_id] = region_id
     regions.finish()
     for _, a, b, _ in relations:
@@ -169,6 +174,31 @@ def _parse_result(result: Any, text: str, where: str, name: str) -> tuple[list[S
             if end_id not in first_span_of:
                 raise ValueError(f"{name}: a relation points to region {end_id!r}, which is not in this annotation")
     return spans, relations
+
+
+def _region_attrs(meta: Any, rname: str) -> dict[str, Any]:
+    """What a region's ``meta`` gives the span: our figure reading (``meta.figure``, checked like
+    any reading from a file). Label Studio's own ``meta.text`` (the region's "Meta" note in its
+    editor) is read as the span's note unless it is the reading we wrote there."""
+    if meta is None:
+        return {}
+    meta = checks.optional_dict(meta, f"{rname}: 'meta'")
+    attrs: dict[str, Any] = {}
+    if meta.get("figure") is not None:
+        from ..figures.stored import complete, reading_problem
+
+        problem = reading_problem(meta["figure"])
+        if problem:
+            raise ValueError(f"{rname}: its figure reading (meta.figure): {problem}")
+        attrs["figure"] = complete(meta["figure"])
+    notes = meta.get("text")
+    if isinstance(notes, str):
+        notes = [notes]
+    if isinstance(notes, list):
+        written = [n for n in notes if isinstance(n, str) and n.strip() and not n.startswith(FIGURE_NOTE)]
+        if written:
+            attrs["note"] = "\n".join(written)
+    return attrs
 
 
 def read(path: str | Path, *, default_annotator: str) -> list[AnnotatedDocument]:
@@ -316,17 +346,37 @@ def _result(item: AnnotatedDocument, report: WriteReport) -> list[dict[str, Any]
     """An annotation's regions (one per span, ids s1, s2, ...) and its relations."""
     text = item.document.text
     region_ids = {id(span): f"s{number}" for number, span in enumerate(item.spans, start=1)}
-    result: list[dict[str, Any]] = [
-        {
+    result: list[dict[str, Any]] = []
+    for span in item.spans:
+        region = {
             "id": region_ids[id(span)],
             "from_name": "label",
             "to_name": "text",
             "type": "labels",
             "value": {"start": span.start, "end": span.end, "text": text[span.start : span.end], "labels": [span.label]},
         }
-        for span in item.spans
-    ]
+        if span.attrs and (span.attrs.get("note") or worth_writing(span.attrs.get("figure"))):
+            region["meta"] = _region_meta(span.attrs)
+        result.append(region)
     for source, target, rel_type, _ in relations_for_write(item, report):
         result.append({"from_id": region_ids[id(source)], "to_id": region_ids[id(target)], "type": "relation",
                        "direction": "right", "labels": [rel_type]})
     return result
+
+
+def _region_meta(attrs: dict[str, Any]) -> dict[str, Any]:
+    """A span's note and figure reading in its region's ``meta``: Label Studio shows ``meta.text``
+    in the region's details ("Meta") and keeps the rest of the object as it was imported;
+    ``figure`` is for us, and its line in ``meta.text`` for people."""
+    meta: dict[str, Any] = {"text": []}
+    note = attrs.get("note")
+    if isinstance(note, str) and note.strip():
+        meta["text"].append(note)
+    reading = attrs.get("figure")
+    if worth_writing(reading):
+        from ..figures import describe
+
+        edited = " (edited)" if reading.get("source") == "edited" else ""
+        meta["text"].append(FIGURE_NOTE + describe(reading) + edited)
+        meta["figure"] = reading
+    return meta

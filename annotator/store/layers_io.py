@@ -10,7 +10,7 @@ from collections import defaultdict
 from typing import Any, Iterable, Iterator
 
 from ..errors import EditError
-from ..model import GOLD, AnnotatedDocument, Claim, Document, Label, check_span
+from ..model import FIGURE, GOLD, AnnotatedDocument, Claim, Document, Label, check_span
 from .layers_export import build_layer
 from .results import ImportResult, now
 
@@ -112,6 +112,7 @@ class LayerIOMixin:
             yield
         finally:
             self.db.execute(f"PRAGMA cache_size = {before}")
+            self._figure_filler = None  # its memo is for one import
 
     def _import_document(self, doc: Document, position: int, stamp: str) -> tuple[str, bool]:
         """``_insert_document`` for the import: the text's hash and the id probed in one query
@@ -171,8 +172,14 @@ class LayerIOMixin:
                 result.spans_existing += 1
                 continue
             existing[key] = None  # placeholder until the row id is known
-            new_rows.append((doc_id, annotator, span.start, span.end, span.label,
-                             json.dumps(span.attrs, ensure_ascii=False) if span.attrs else "{}", stamp, stamp))
+            attrs = span.attrs
+            if span.label == FIGURE and not attrs:  # the common case: the reading's JSON, memoised
+                attrs_json = self._figure_filler_now().attrs_json(item.document.text[span.start:span.end])
+            else:
+                if span.label == FIGURE or (attrs and "figure" in attrs):
+                    attrs = self._imported_figure(span.label, item.document.text[span.start:span.end], attrs)
+                attrs_json = json.dumps(attrs, ensure_ascii=False) if attrs else "{}"
+            new_rows.append((doc_id, annotator, span.start, span.end, span.label, attrs_json, stamp, stamp))
         insert = ('INSERT INTO spans (doc_id, annotator, start, "end", label, attrs, created_at, updated_at)'
                   " VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
         if new_rows:
@@ -190,6 +197,30 @@ class LayerIOMixin:
             self._import_claims(doc_id, item, id_map, result, empty=empty, stamp=stamp)
         if item.done and not empty:
             db.execute("UPDATE layers SET done = 1 WHERE doc_id = ? AND annotator = ?", (doc_id, annotator))
+
+    def _imported_figure(self, label: str, text: str, attrs: dict[str, Any]) -> dict[str, Any]:
+        """A span's attrs as stored: a FIGURE span without a reading gets the automatic one (as a
+        span made in the window does); a reading the file carries is kept, its absent fields null
+        (``annotator.formats.item_checks`` refused a malformed one before it got here)."""
+        from ..figures.stored import complete, reading_problem
+
+        reading = attrs.get("figure") if attrs else None
+        if reading is not None:
+            problem = reading_problem(reading)
+            if problem:
+                raise EditError(f"a figure reading on {text!r:.60}: {problem}")
+            return {**attrs, "figure": complete(reading)}
+        if label != FIGURE:
+            return attrs
+        return {**(attrs or {}), "figure": self._figure_filler_now().reading(text)}
+
+    def _figure_filler_now(self) -> Any:
+        filler = getattr(self, "_figure_filler", None)
+        if filler is None:
+            from ..figures.stored import Filler
+
+            filler = self._figure_filler = Filler()
+        return filler
 
     def _import_gold_provenance(self, item: AnnotatedDocument, id_map: dict[str, int]) -> None:
         """Exported gold carries its provenance in attrs; put it back where adjudication keeps it."""

@@ -44,7 +44,9 @@ ROLES = (
     "lawmakers", "senator", "governor", "mayor", "leader", "leaders", "representative", "delegate",
     "delegation", "authorities", "watchdog", "regulator", "company", "firm", "professor", "scientist",
     "scientists", "documents", "document", "filing", "data",
-    "military", "army", "navy", "embassy", "court", "newspaper", "broadcaster",
+    "military", "army", "navy", "embassy", "court", "newspaper", "broadcaster", "bureau", "institute",
+    "association", "organization", "organisation", "union", "economist", "economists", "critics",
+    "observers", "activists", "investigators", "witnesses",
 )
 # Capitalised words that start sentences or clauses, never a speaker's name.
 NOT_NAMES = frozenset("""
@@ -69,8 +71,14 @@ _DET = r"(?:[Tt]he|[Aa]n?|[Ii]ts|[Tt]heir|[Hh]is|[Hh]er)"
 _ROLE_NOUN = "(?:" + "|".join(sorted(ROLES, key=len, reverse=True)) + r")\b"
 _PP = rf"(?: (?:from|of|at|for|to|with|in) (?:the )?{_NAME})"
 # Plural roles need no determiner ("according to analysts").
-_BARE = "(?:analysts|experts|officials|sources|researchers|prosecutors|police|authorities|diplomats|lawmakers|scientists)"
-_ROLE = rf"(?:{_BARE}\b{_PP}{{0,2}}|(?:{_DET}|{_CAP}(?: {_CAP})*[’']s) (?:(?:(?:[A-Z]\.){{2,}}|[\w’'-]+) ){{0,4}}{_ROLE_NOUN}{_PP}{{0,2}})"
+# The first letter either case: "Analysts at Mirae Asset estimated", "while critics argued".
+_BARE = ("(?:[Aa]nalysts|[Ee]xperts|[Oo]fficials|[Ss]ources|[Rr]esearchers|[Pp]rosecutors|[Pp]olice|[Aa]uthorities"
+         "|[Dd]iplomats|[Ll]awmakers|[Ss]cientists|[Ee]conomists|[Cc]ritics|[Oo]bservers|[Aa]ctivists"
+         "|[Ii]nvestigators|[Ww]itnesses)")
+# Words between a determiner and its role noun; a clause word ends the phrase ("a process that
+# officials said" is "officials").
+_FILLER = r"(?:(?!(?:that|which|who|whom|whose|where|when|while|and|or|but|if|as)\b)(?:(?:[A-Z]\.){2,}|[\w’'-]+) )"
+_ROLE = rf"(?:{_BARE}\b{_PP}{{0,2}}|(?:{_DET}|{_CAP}(?: {_CAP})*[’']s) {_FILLER}{{0,4}}{_ROLE_NOUN}{_PP}{{0,2}})"
 _SUBJECT = rf"(?:{_ROLE}|(?:[Tt]he )?{_NAME})"
 _VERB = "(?:" + "|".join(sorted(VERBS, key=len, reverse=True)) + r")\b"
 _ADVERBS = r"(?:(?:also|further|later|then|has|have|had|again|publicly|previously|repeatedly|once) )*"
