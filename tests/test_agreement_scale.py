@@ -163,3 +163,26 @@ def test_alpha_u_over_documents_equals_one_continuum(seed, n_reviewers, n_docs):
     assert report.alpha_u == expected.overall
     for label in report.labels:
         assert report.per_label[label].alpha_u == expected.per_label.get(label)
+
+
+def test_report_json_text_is_what_json_dumps_writes(tmp_path):
+    """The agreement command's JSON, its per-document objects written directly: the same text as
+    ``json.dumps(..., ensure_ascii=False, indent=2)`` for string, integer and odd document ids,
+    undefined figures, and no documents at all."""
+    from annotator.agreement import report_json_text
+    from annotator.model import Span
+
+    def same(report):
+        assert report_json_text(report) == json.dumps(report_to_json(report), ensure_ascii=False, indent=2)
+
+    path = build(tmp_path / "p.annotator.db", n_docs=12, seed=5)
+    with Store(path) as store:
+        layers, lengths = agreement_inputs(store)
+    same(compute_agreement(layers, lengths))
+    same(compute_agreement({}, {}))
+    odd = {'d "ü"\n\\': {"a": [Span(0, 3, "X")], "b": [Span(0, 3, "X")]}, 7: {"a": [], "b": []},
+           None: {"a": [Span(1, 2, "Y")]}, ("t", 1): {"a": [Span(0, 1, "X")], "b": []}}
+    lengths = {doc: 10 for doc in odd}
+    same(compute_agreement(odd, lengths))  # a tuple id: the standard library writes it all
+    del odd[("t", 1)]
+    same(compute_agreement(odd, lengths))

@@ -47,7 +47,7 @@ def merge(files: tuple[str, ...], db: str | None, as_json: bool, quiet: bool) ->
 def agreement(db: str | None, annotators: str | None, labels: str | None, doc_ids: str | None, as_json: bool,
               quiet: bool) -> None:
     """Inter-annotator agreement: span F1 (exact, overlap), Cohen's kappa, Krippendorff's alpha_U."""
-    from ..agreement import agreement_inputs, compute_agreement, format_table, report_to_json
+    from ..agreement import agreement_inputs, compute_agreement, format_table, report_json_text
 
     def split(value: str | None) -> list[str] | None:
         return None if value is None else [x.strip() for x in value.split(",") if x.strip()]
@@ -75,7 +75,7 @@ def agreement(db: str | None, annotators: str | None, labels: str | None, doc_id
         del layers  # freed while the collector is still off
         # The table is the result asked for, not a summary: --quiet leaves it.
         if as_json:
-            print_json(report_to_json(report))
+            click.echo(report_json_text(report))
         else:
             click.echo(format_table(report))
         del report
