@@ -7,8 +7,9 @@ and the whole merge is one transaction, so a bad file leaves the project as it w
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterator
 
 from .collector import paused
 from .errors import EditError, StoreError
@@ -18,6 +19,24 @@ from .reviewer_file import read_reviewer_file, read_reviewer_layers
 from .store import MergeResult, Store
 
 __all__ = ["merge_files", "read_reviewer_file"]
+
+
+# The merge's page cache in KiB. Archiving and replacing layers deletes and inserts rows all over
+# the span and claim indexes; with SQLite's default 2 MB their pages were read from the file again
+# and again (a re-merge of 10 x 1,000 changed documents: 1.2 s of 6.8 s CPU). Bounded, since it
+# adds to the merge's peak memory.
+MERGE_CACHE_KIB = 48 * 1024
+
+
+@contextlib.contextmanager
+def _page_cache(store: Store) -> Iterator[None]:
+    before = store.db.execute("PRAGMA cache_size").fetchone()[0]
+    if -MERGE_CACHE_KIB < before < 0 or 0 <= before < MERGE_CACHE_KIB // 4:  # pages of 4 KiB
+        store.db.execute(f"PRAGMA cache_size = -{MERGE_CACHE_KIB}")
+    try:
+        yield
+    finally:
+        store.db.execute(f"PRAGMA cache_size = {before}")
 
 
 def merge_files(store: Store, paths: list[str | Path], progress: Callable[[int, int], None] | None = None) -> MergeResult:
@@ -34,17 +53,19 @@ def _merge_files(store: Store, paths: list[str | Path], progress: Callable[[int,
     total = MergeResult()
     project = identity(store.path)
     batches = []
+    texts: dict[str, str] = {}
     for path in paths:
         # By inode too: a hard link or another spelling of the path is still the project itself.
         if Path(path).resolve() == store.path.resolve() or (project is not None and identity(Path(path)) == project):
             raise StoreError(f"{path}: is the project itself; nothing to merge")
-        read = read_reviewer_layers(path)
+        read = read_reviewer_layers(path, texts)
         if any(item.annotator == GOLD for item in read.items):  # the reader renames it; never let one through
             raise StoreError(f"{path}: its gold layer cannot be merged as this project's gold")
         batches.append((path, read))
         if progress is not None:
             progress(len(batches), steps)
-    with store.atomic():  # one transaction for all files; each file's merge is a savepoint in it
+    del texts
+    with _page_cache(store), store.atomic():  # one transaction for all files; each file's merge is a savepoint in it
         for number, (path, read) in enumerate(batches, start=1):
             try:
                 result = store.merge_layers(read.items, source=Path(path).name)

@@ -86,3 +86,103 @@ def test_compare_units_equals_the_reference(seed_a, seed_b, n_a, n_b):
     a, b = _units(seed_a, n_a), _units(seed_b, n_b)
     assert compare_units(a, b) == _reference_compare_units(a, b)
     assert compare_units(a, a) == (sum(e - s for s, e in a), 0)
+
+
+# The fast paths of the per-pair tallies (one span left on each side) and of alpha_U (unit
+# lengths and gaps worked out with the units) against plain definitions.
+
+
+def _greedy_reference(a, b):
+    """One-to-one overlap matches as defined: identical spans first, then every overlapping pair
+    of the rest, largest overlap first (ties by the pair's sorted intervals)."""
+    exact = set(a) & set(b)
+    set_a, set_b = set(a) - exact, set(b) - exact
+    pairs = []
+    for x in set_a:
+        for y in set_b:
+            overlap = min(x[1], y[1]) - max(x[0], y[0])
+            if overlap > 0:
+                pairs.append((-overlap, min(x, y), max(x, y), x, y))
+    used_a, used_b = set(), set()
+    for *_, x, y in sorted(pairs):
+        if x not in used_a and y not in used_b:
+            used_a.add(x)
+            used_b.add(y)
+    return len(exact) + len(used_a)
+
+
+def _random_spans(rng: random.Random, n: int, length: int = 60) -> list[tuple[int, int]]:
+    out = []
+    for _ in range(n):
+        start = rng.randrange(length - 1)
+        out.append((start, rng.randint(start + 1, min(length, start + 15))))
+    return out
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.integers(0, 10**6), st.integers(0, 5), st.integers(0, 5), st.booleans())
+def test_overlap_matches_equal_the_greedy_definition(seed, n_shared, n_other, moved_one):
+    from annotator.agreement import count_overlap_matches
+
+    rng = random.Random(seed)
+    shared = _random_spans(rng, n_shared)
+    a = shared + _random_spans(rng, n_other)
+    # one span left on each side is the fast path: a moved boundary, or a span just touching
+    moved = [rng.choice([(s, e + 1), (e, e + 3), (s + 1, e + 1)]) for s, e in a[-1:]]
+    b = shared + (moved if moved_one else _random_spans(rng, n_other))
+    assert count_overlap_matches(a, b) == _greedy_reference(a, b) == count_overlap_matches(b, a)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.integers(0, 10**6), st.integers(2, 4), st.integers(1, 4))
+def test_alpha_u_over_documents_equals_one_continuum(seed, n_reviewers, n_docs):
+    """compute_agreement lays documents end to end with the prepared layers' gaps and lengths;
+    krippendorff_alpha_unitizing does it from the spans on one continuum (overlapping spans of a
+    label joined in both)."""
+    from annotator.agreement import krippendorff_alpha_unitizing
+    from annotator.model import Span
+
+    rng = random.Random(seed)
+    reviewers = [f"r{i}" for i in range(n_reviewers)]
+    labels = ("A", "B", "C")
+    layers, lengths, continuum = {}, {}, [[] for _ in reviewers]
+    offset = 0
+    for d in range(n_docs):
+        length = 60 + rng.randrange(40)
+        lengths[f"d{d}"] = length
+        draft = [Span(s, e, rng.choice(labels)) for s, e in _random_spans(rng, rng.randrange(8), length)]
+        layers[f"d{d}"] = {}
+        for r, name in enumerate(reviewers):
+            spans = [s for s in draft if rng.random() < 0.8]
+            spans += [Span(s, e, rng.choice(labels)) for s, e in _random_spans(rng, rng.randrange(3), length)]
+            layers[f"d{d}"][name] = spans
+            continuum[r] += [Span(s.start + offset, s.end + offset, s.label) for s in spans]
+        offset += length
+    report = compute_agreement(layers, lengths, annotators=reviewers)
+    expected = krippendorff_alpha_unitizing(continuum, offset)
+    assert report.alpha_u == expected.overall
+    for label in report.labels:
+        assert report.per_label[label].alpha_u == expected.per_label.get(label)
+
+
+def test_report_json_text_is_what_json_dumps_writes(tmp_path):
+    """The agreement command's JSON, its per-document objects written directly: the same text as
+    ``json.dumps(..., ensure_ascii=False, indent=2)`` for string, integer and odd document ids,
+    undefined figures, and no documents at all."""
+    from annotator.agreement import report_json_text
+    from annotator.model import Span
+
+    def same(report):
+        assert report_json_text(report) == json.dumps(report_to_json(report), ensure_ascii=False, indent=2)
+
+    path = build(tmp_path / "p.annotator.db", n_docs=12, seed=5)
+    with Store(path) as store:
+        layers, lengths = agreement_inputs(store)
+    same(compute_agreement(layers, lengths))
+    same(compute_agreement({}, {}))
+    odd = {'d "ü"\n\\': {"a": [Span(0, 3, "X")], "b": [Span(0, 3, "X")]}, 7: {"a": [], "b": []},
+           None: {"a": [Span(1, 2, "Y")]}, ("t", 1): {"a": [Span(0, 1, "X")], "b": []}}
+    lengths = {doc: 10 for doc in odd}
+    same(compute_agreement(odd, lengths))  # a tuple id: the standard library writes it all
+    del odd[("t", 1)]
+    same(compute_agreement(odd, lengths))

@@ -166,3 +166,37 @@ def test_gold_gets_the_automatic_reading_and_a_hand_edit_reads_it_again(store, d
     assert figure(store, span_id)["qualifier"] is None
     review.EditGold(doc, start + len("around "), end, "ENTITY", "lead", None, span_id).apply(store)
     assert "figure" not in json.loads(attrs_json(store, span_id))
+
+
+def test_agreed_figures_accepted_in_bulk_read_each_span_as_alone(store):
+    """AcceptAgreed writes every gold span in one statement, reading the reviewers' FIGURE spans
+    and the text once: the same text twice gets the same reading, an edited reading travels
+    only to its own span, and the order of sources still picks between two edited ones."""
+    from annotator.figures import figure_attrs
+    from annotator.model import AnnotatedDocument, Document, Span
+
+    text = "Aid of $5 million came. Then $5 million more, and about 40% of it, and 12 trucks."
+    phrases = [(7, 17), (29, 39), (text.index("about 40%"), text.index("about 40%") + 9),
+               (text.index("12 trucks"), text.index("12 trucks") + 9)]
+    assert text[phrases[0][0]:phrases[0][1]] == text[phrases[1][0]:phrases[1][1]] == "$5 million"
+    spans = [Span(s, e, "FIGURE") for s, e in phrases]
+    store.import_items([AnnotatedDocument(Document(id="bulk", title="t", text=text), who, spans)
+                        for who in ("alice", "bob", "carol")])
+    ids = {who: {(s, e): i for i, s, e in store.db.execute(
+        'SELECT id, start, "end" FROM spans WHERE doc_id = ? AND annotator = ?', ("bulk", who))}
+        for who in ("alice", "bob", "carol")}
+    first = ids["alice"][phrases[1]]
+    edits.SetFigure("bulk", first, edited(figure(store, first), value=5500000)).apply(store)
+    for who, value in (("bob", 41), ("carol", 39)):  # two edited readings of the percentage
+        span_id = ids[who][phrases[2]]
+        edits.SetFigure("bulk", span_id, edited(figure(store, span_id), value=value)).apply(store)
+    undo = review.AcceptAgreed("bulk", "lead").apply(store)
+    gold = {(s, e): json.loads(a)["figure"] for s, e, a in store.db.execute(
+        'SELECT start, "end", attrs FROM spans WHERE doc_id = ? AND annotator = ?', ("bulk", "gold"))}
+    assert set(gold) == set(phrases)
+    assert gold[phrases[0]] == figure_attrs("FIGURE", "$5 million", {})["figure"]
+    assert gold[phrases[1]] == figure(store, first) and gold[phrases[1]]["value"] == 5500000
+    assert gold[phrases[2]]["value"] == 41  # bob before carol: the sources in their order
+    assert gold[phrases[3]] == figure_attrs("FIGURE", "12 trucks", {})["figure"]
+    undo.apply(store)
+    assert store.db.execute("SELECT count(*) FROM spans WHERE annotator = 'gold'").fetchone()[0] == 0

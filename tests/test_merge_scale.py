@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from annotator.formats.jsonl import to_object
+from annotator.formats.jsonl import encode, to_object
 from annotator.merge import merge_files
 from annotator.project import open_project
 from annotator.store.merge_io import layer_key
@@ -78,6 +78,9 @@ def test_re_merging_after_changes_replaces_exactly_the_changed_layers(tmp_path):
         assert sorted((h["doc_id"], h["annotator"]) for h in history) == sorted(changed)
         for entry in history:  # the replaced layer, kept exactly as an export would have written it
             assert entry["layer"] == to_object(before[entry["doc_id"], entry["annotator"]])
+            # byte for byte, key order too (the history is built from rows, not from the model)
+            raw = store.db.execute("SELECT layer FROM layer_history WHERE id = ?", (entry["id"],)).fetchone()[0]
+            assert raw == encode(to_object(before[entry["doc_id"], entry["annotator"]])).decode("utf-8")
     for key in before:
         if key in changed:
             assert layer_key(after[key]) == layer_key(wanted[key])
@@ -151,3 +154,43 @@ def test_a_project_from_before_the_claims_span_index_opens_and_gets_it(tmp_path)
         plan = " ".join(str(r) for r in store.db.execute("EXPLAIN QUERY PLAN SELECT id FROM claims WHERE span_id = 1"))
         assert "claims_span" in plan
         assert len(store.document_ids()) == 2  # the seeds are still there
+
+
+def test_history_of_a_replaced_layer_with_attrs_sources_and_claims_is_byte_exact(tmp_path):
+    """The history is built from the rows: span attrs (with ``sources`` moved after them), a
+    claim without members, done, meta, all as ``to_object`` writes them."""
+    from annotator.model import AnnotatedDocument, Claim, Document, Span
+
+    doc = Document(id="d1", title="T ü", text="Alpha said 3 million people, “beta” gamma.", meta={"k": [1, "ü"]})
+    spans = [Span(0, 5, "SPEAKER", id="a", attrs={"sources": ["x", "y"], "z": 1, "note": "ü"}),
+             Span(11, 27, "FIGURE", id="b"), Span(0, 27, "CLAIM", id="c", attrs={"q": None}),
+             Span(29, 35, "ENTITY", id="d")]
+    claims = [Claim(span="c", members=("b", "a"), note="n", id="k1", attrs={"w": 2}), Claim(span="d", id="k2")]
+    first, second = tmp_path / "one.annotator.db", tmp_path / "two.annotator.db"
+    with open_project(first) as store:
+        store.import_items([AnnotatedDocument(doc, "ana", spans, claims, done=True)])
+    with open_project(second) as store:
+        store.import_items([AnnotatedDocument(doc, "ana", spans[:2])])
+    lead = tmp_path / "lead.annotator.db"
+    with open_project(lead) as store:
+        merge_files(store, [first])
+        [before] = list(store.annotated_documents(annotator="ana"))
+        result = merge_files(store, [second])
+        assert result.replaced == [("d1", "ana")]
+        [raw] = [r[0] for r in store.db.execute("SELECT layer FROM layer_history")]
+        assert raw == encode(to_object(before)).decode("utf-8")
+        assert '"sources":["x","y"]' in raw and '"done":true' in raw and '"members":[]' in raw
+
+
+def test_files_of_one_merge_share_their_equal_texts(tmp_path):
+    """Ten reviewers' files hold the same articles: read for one merge, each text is kept once."""
+    from annotator.reviewer_file import read_reviewer_layers
+
+    files = reviewer_files(tmp_path, n_docs=6)
+    shared: dict[str, str] = {}
+    first, second = (read_reviewer_layers(path, shared).items for path in files[:2])
+    by_text = {item.document.text: item.document.text for item in first}
+    assert by_text and all(by_text[item.document.text] is item.document.text for item in second)
+    alone = read_reviewer_layers(files[1]).items  # without the dict: its own copies, equal
+    assert [i.document.text for i in alone] == [i.document.text for i in second]
+    assert all(a.document.text is not b.document.text for a, b in zip(alone, second))

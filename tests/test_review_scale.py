@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import json
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from annotator import review
 from annotator.store import Store
 
@@ -49,3 +52,46 @@ def test_cheap_progress_equals_counting_the_items(tmp_path):
         review.Reject(doc_id, item.key, "lead").apply(store)
         assert review.review_progress(store, doc_id)[0] == 1
         assert review.review_progress_many(store, [doc_id]) == {doc_id: review.review_progress(store, doc_id)}
+
+
+def _reference_components(n, starts, ends, owners, joinable):
+    """Components by the definition: an edge between overlapping spans of different owners that
+    ``joinable`` accepts (None: always), found by a search from each index in turn."""
+    seen, groups = set(), []
+    for root in range(n):
+        if root in seen:
+            continue
+        seen.add(root)
+        group, todo = [], [root]
+        while todo:
+            i = todo.pop()
+            group.append(i)
+            for j in range(n):
+                if (j not in seen and owners[i] != owners[j] and starts[i] < ends[j] and starts[j] < ends[i]
+                        and (joinable is None or joinable(i, j))):
+                    seen.add(j)
+                    todo.append(j)
+        groups.append(sorted(group))
+    return groups
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 30), st.integers(1, 6), st.sampled_from("abc"), st.booleans()),
+                max_size=25),
+       st.booleans(), st.booleans())
+def test_components_equal_the_definition(rows, in_order, always):
+    """The runs (one span; one extent from several owners; anything else swept) give the
+    components of the plain definition, in the same order, sorted input or not."""
+    from annotator.review.items import _components
+
+    spans = [(s, s + length, owner, tier) for s, length, owner, tier in rows]
+    if in_order:
+        spans.sort()
+    starts = [s for s, _e, _o, _t in spans]
+    ends = [e for _s, e, _o, _t in spans]
+    owners = [o for _s, _e, o, _t in spans]
+    tiers = [t for _s, _e, _o, t in spans]
+    joinable = None if always else (
+        lambda i, j: tiers[i] == tiers[j] or (starts[i] == starts[j] and ends[i] == ends[j]))
+    assert _components(len(spans), starts, ends, owners, joinable) == _reference_components(
+        len(spans), starts, ends, owners, joinable)

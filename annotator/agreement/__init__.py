@@ -27,7 +27,7 @@ from .measures import (
     Interval, compare_units, count_overlap_matches, f1_score, kappa_from_coverage, krippendorff_alpha_nominal, mean,
     population_sd,
 )
-from .output import format_table, report_to_json
+from .output import format_table, report_json_text, report_to_json
 from .report import (
     AgreementCancelled, AgreementReport, DocumentScores, LabelScores, LabelSummary, PairScores, compute_agreement,
 )
@@ -37,5 +37,5 @@ __all__ = [
     "agreement_inputs", "AgreementCancelled", "AgreementReport", "DocumentScores", "LabelScores", "LabelSummary", "PairScores",
     "UnitizingAlpha", "Interval", "compare_units", "compute_agreement", "count_overlap_matches", "f1_score",
     "format_table", "kappa_from_coverage", "krippendorff_alpha_nominal", "krippendorff_alpha_unitizing", "mean",
-    "population_sd", "report_to_json", "_Layer", "_layer", "_intervals_by_label", "_units_by_label",
+    "population_sd", "report_json_text", "report_to_json", "_Layer", "_layer", "_intervals_by_label", "_units_by_label",
 ]

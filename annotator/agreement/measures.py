@@ -99,8 +99,15 @@ def count_overlap_matches(a: Sequence[Interval], b: Sequence[Interval]) -> int:
 
 def _overlap_matches(set_a: set[Interval], set_b: set[Interval], exact: set[Interval]) -> int:
     """``count_overlap_matches`` for two sets and their intersection, already at hand."""
-    if len(exact) == len(set_a) or len(exact) == len(set_b):
-        return len(exact)
+    n = len(exact)
+    if n == len(set_a) or n == len(set_b):
+        return n
+    if len(set_a) == len(set_b) == n + 1:
+        # One span left on each side (a moved boundary, the commonest disagreement): the greedy
+        # walk would match them exactly when they share a character.
+        (a_start, a_end), = set_a - exact
+        (b_start, b_end), = set_b - exact
+        return n + 1 if min(a_end, b_end) > max(a_start, b_start) else n
     rest_a = sorted(set_a - exact)
     rest_b = sorted(set_b - exact)
     candidates = _overlapping_pairs(rest_a, rest_b)

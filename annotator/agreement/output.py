@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+import math
+import secrets
 from typing import Any
 
 from .report import AgreementReport
@@ -54,6 +57,38 @@ def report_to_json(report: AgreementReport) -> dict[str, Any]:
             "alpha_u": report.alpha_u,
         },
     }
+
+
+def report_json_text(report: AgreementReport) -> str:
+    """``json.dumps(report_to_json(report), ensure_ascii=False, indent=2)``, the same text. With
+    an indent the standard library encodes in Python, and the per-document list (one object per
+    document: 10,000 of them) took most of it; those objects are written here, the rest as it was."""
+    payload = report_to_json(report)
+    documents = payload["per_document"]
+    if not documents or not all(_plain_document(d) for d in documents):
+        return json.dumps(payload, ensure_ascii=False, indent=2)
+    marker = f"per-document list {secrets.token_hex(16)}"
+    payload["per_document"] = marker
+    head, tail = json.dumps(payload, ensure_ascii=False, indent=2).split(json.dumps(marker), 1)
+    quote = json.encoder.encode_basestring  # what ensure_ascii=False writes a string with
+    scalar = {type(None): lambda _v: "null", int: int.__repr__, float: float.__repr__, str: quote}
+    objects = ",\n".join([
+        f'    {{\n      "doc": {scalar[type(d["doc"])](d["doc"])},\n'
+        f'      "f1_exact_mean": {scalar[type(d["f1_exact_mean"])](d["f1_exact_mean"])},\n'
+        f'      "f1_overlap_mean": {scalar[type(d["f1_overlap_mean"])](d["f1_overlap_mean"])},\n'
+        f'      "n_annotators": {int.__repr__(d["n_annotators"])}\n    }}'
+        for d in documents
+    ])
+    return f"{head}[\n{objects}\n  ]{tail}"
+
+
+def _plain_document(entry: dict[str, Any]) -> bool:
+    """An entry the fast writer spells as the standard library does: a str, int or None id,
+    finite floats or None, an int count (anything else goes through ``json.dumps``)."""
+    doc = entry["doc"]
+    return (type(doc) in (str, int, type(None)) and type(entry["n_annotators"]) is int
+            and all(v is None or (type(v) is float and math.isfinite(v))
+                    for v in (entry["f1_exact_mean"], entry["f1_overlap_mean"])))
 
 
 def _fmt(value: float | None) -> str:

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Callable, Hashable, Iterable, Mapping
 from dataclasses import dataclass
 from itertools import combinations
 from typing import Any
 
 from ..model import Span
-from .layers import _EXACT, _OVERLAP, _SIZE_A, _SIZE_B, _COVER_A, _COVER_B, _COVER_BOTH, _Layer, _layer, _PairTotals, _tally
+from .layers import _EXACT, _OVERLAP, _SIZE_A, _SIZE_B, _COVER_A, _COVER_B, _COVER_BOTH, _Layer, _layer, _PairTotals, _tally_pair
 from .measures import f1_score, kappa_from_coverage, mean, population_sd
 from .unitizing import _Unitizing
 
@@ -110,11 +109,10 @@ def compute_agreement(
             prepared = {r: _layer(doc_layers[r], label_filter) for r in present}
             for layer in prepared.values():
                 seen_labels.update(layer.spans)
-            observed: Counter[str] = Counter()
+            observed: dict[str, int] = {}
             pair_scores = _add_document(prepared, length, pair_totals, observed)
             if len(present) == len(reviewers) >= 2:
-                units = [prepared[reviewer].units for reviewer in reviewers]
-                unitizing.add_document(length, units, observed)
+                unitizing.add_layers(length, [prepared[reviewer] for reviewer in reviewers], observed)
             documents.append(_document_scores(doc, len(present), pair_scores))
         else:
             documents.append(DocumentScores(doc, None, None, None, 0))
@@ -161,7 +159,7 @@ def _add_document(
     prepared: dict[str, _Layer],
     length: int,
     pair_totals: dict[tuple[str, str], _PairTotals],
-    observed: Counter[str],
+    observed: dict[str, int],
 ) -> list[tuple[int, int, int]]:
     """Add one document's tallies to every pair present, and its alpha_U disagreement sums to
     ``observed``; return each such pair's (exact matches, overlap matches, |A| + |B|)."""
@@ -172,17 +170,7 @@ def _add_document(
             continue
         totals.documents += 1
         totals.characters += length
-        add = totals.add
-        exact = overlap = size = 0
-        for label in layer_a.spans.keys() | layer_b.spans.keys():
-            tallies, disagreement = _tally(layer_a, layer_b, label)
-            add(label, tallies)
-            if disagreement:
-                observed[label] += disagreement
-            exact += tallies[_EXACT]
-            overlap += tallies[_OVERLAP]
-            size += tallies[_SIZE_A] + tallies[_SIZE_B]
-        scores.append((exact, overlap, size))
+        scores.append(_tally_pair(layer_a, layer_b, totals.pending, observed))
     return scores
 
 

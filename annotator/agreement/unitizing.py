@@ -7,7 +7,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
-from itertools import combinations
+from itertools import accumulate, combinations
 
 from ..model import Span
 from .layers import _intervals_by_label, _units_by_label
@@ -68,6 +68,28 @@ class _Unitizing:
         self.length += length
         self.documents += 1
 
+    def add_layers(self, length: int, layers: Sequence, observed: Mapping[str, int]) -> None:
+        """``add_document`` for layers prepared by ``layers._layer`` (in reviewer order), whose
+        unit lengths and inner gaps are already worked out: only each label's first gap, from
+        the reviewer's previous unit of it, depends on the continuum."""
+        for label, disagreement in observed.items():
+            self._category(label).observed += disagreement
+        offset = self.length
+        for rater, layer in enumerate(layers):
+            lengths, gaps = layer.lengths, layer.gaps
+            for label, units in layer.units.items():
+                category = self._category(label)
+                last_ends = category.last_end
+                start = offset + units[0][0]
+                last_end = last_ends.get(rater, 0)
+                if start > last_end:
+                    category.gaps.append(start - last_end)
+                category.gaps.extend(gaps[label])
+                category.lengths.extend(lengths[label])
+                last_ends[rater] = offset + units[-1][1]
+        self.length += length
+        self.documents += 1
+
     def _category(self, label: str) -> _UnitizingCategory:
         # Not setdefault: that would build a category (a Counter, a list, a dict) on every call.
         category = self.categories.get(label)
@@ -104,15 +126,17 @@ class _Unitizing:
         unit_lengths = Counter(category.lengths)
         n_r, length = self.reviewers, self.length
         gaps = sorted(self._closing_gaps(category))
-        suffix = [0] * (len(gaps) + 1)  # suffix[k]: sum of (g + 1) over gaps[k:]
-        for k in range(len(gaps) - 1, -1, -1):
-            suffix[k] = suffix[k + 1] + gaps[k] + 1
+        n_gaps = len(gaps)
+        # tail[j]: the sum of the j largest gaps (summed in C: 300,000 gaps a category at
+        # 10,000 documents x 3 reviewers)
+        tail = list(accumulate(reversed(gaps), initial=0))
         n_units = len(category.lengths)
         expected = 0
         squared_lengths = 0
         for l, count in unit_lengths.items():
             k = bisect_left(gaps, l)
-            fitting = suffix[k] - (len(gaps) - k) * l  # sum over gaps g >= l of (g - l + 1)
+            # sum over gaps g >= l of (g - l + 1)
+            fitting = tail[n_gaps - k] - (n_gaps - k) * (l - 1)
             # l (l-1) (2l-1) is six times a sum of squares, so the division by 3 is exact.
             expected += count * ((n_units - 1) * (l * (l - 1) * (2 * l - 1) // 3) + l * l * fitting)
             squared_lengths += count * l * (l - 1)

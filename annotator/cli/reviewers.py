@@ -47,7 +47,7 @@ def merge(files: tuple[str, ...], db: str | None, as_json: bool, quiet: bool) ->
 def agreement(db: str | None, annotators: str | None, labels: str | None, doc_ids: str | None, as_json: bool,
               quiet: bool) -> None:
     """Inter-annotator agreement: span F1 (exact, overlap), Cohen's kappa, Krippendorff's alpha_U."""
-    from ..agreement import agreement_inputs, compute_agreement, format_table, report_to_json
+    from ..agreement import agreement_inputs, compute_agreement, format_table, report_json_text
 
     def split(value: str | None) -> list[str] | None:
         return None if value is None else [x.strip() for x in value.split(",") if x.strip()]
@@ -55,21 +55,27 @@ def agreement(db: str | None, annotators: str | None, labels: str | None, doc_id
     from ..collector import paused
 
     name = shown(db)
-    with paused(), open_for_reading(db) as store:
-        layers, lengths = agreement_inputs(store, split(doc_ids))
-        known = set(store.annotators())
-        known_labels = set(store.label_scheme().names())
-    chosen = split(annotators)
-    for who in chosen or []:
-        if who not in known:
-            raise AnnotatorError(f"no reviewer named {who!r} in {name} (reviewers: {', '.join(sorted(known)) or 'none'})")
-    for label in split(labels) or []:
-        if label not in known_labels:
-            raise AnnotatorError(f"no label named {label!r} in {name} (labels: {', '.join(sorted(known_labels))})")
-    with paused(), Reporter(quiet=quiet, as_json=as_json).progress("comparing") as progress:
-        report = compute_agreement(layers, lengths, annotators=chosen, labels=split(labels), progress=progress)
-    # The table is the result asked for, not a summary: --quiet leaves it.
-    if as_json:
-        print_json(report_to_json(report))
-    else:
-        click.echo(format_table(report))
+    # One pause for the whole command: re-enabled between reading and comparing (or before the
+    # output), the collector's first pass walked every one of the 300,000 spans' objects at
+    # once (0.1-0.2 s at 10,000 documents x 3 reviewers), and again as the output was built.
+    with paused():
+        with open_for_reading(db) as store:
+            layers, lengths = agreement_inputs(store, split(doc_ids))
+            known = set(store.annotators())
+            known_labels = set(store.label_scheme().names())
+        chosen = split(annotators)
+        for who in chosen or []:
+            if who not in known:
+                raise AnnotatorError(f"no reviewer named {who!r} in {name} (reviewers: {', '.join(sorted(known)) or 'none'})")
+        for label in split(labels) or []:
+            if label not in known_labels:
+                raise AnnotatorError(f"no label named {label!r} in {name} (labels: {', '.join(sorted(known_labels))})")
+        with Reporter(quiet=quiet, as_json=as_json).progress("comparing") as progress:
+            report = compute_agreement(layers, lengths, annotators=chosen, labels=split(labels), progress=progress)
+        del layers  # freed while the collector is still off
+        # The table is the result asked for, not a summary: --quiet leaves it.
+        if as_json:
+            click.echo(report_json_text(report))
+        else:
+            click.echo(format_table(report))
+        del report

@@ -87,6 +87,9 @@ class _Plan:
         self.remove_spans: list[int] = []
         self.remove_claims: list[int] = []
         self.add_claims: list[GoldClaimRow] = []
+        # (statement ref, sorted member refs) -> index in add_claims: a claim looked for among
+        # those added by a scan of them all made accepting 1,250 claims quadratic
+        self._claim_at: dict[tuple, int] = {}
         self.provenance: list[tuple[int, Provenance | None]] = []
         self.items: list[tuple[str, ItemRow | None]] = []
 
@@ -168,13 +171,16 @@ class _Plan:
             sources = _claim_sources(item, final)
             if decision != EDITED:
                 decision = _claim_decision(item, sources)
-        for n, row in enumerate(self.add_claims):
-            if row.span == span_ref and sorted(row.members) == sorted(member_refs) and row.provenance is not None:
-                # Two versions that came out the same in gold are one gold claim with both sources.
-                merged = tuple(sorted(set(row.provenance.sources) | set(sources)))
-                self.add_claims[n] = replace(row, provenance=replace(row.provenance, sources=merged))
-                return
+        shape = (span_ref, tuple(sorted(member_refs)))
+        n = self._claim_at.get(shape)
+        if n is not None:
+            # Two versions that came out the same in gold are one gold claim with both sources.
+            row = self.add_claims[n]
+            merged = tuple(sorted(set(row.provenance.sources) | set(sources)))
+            self.add_claims[n] = replace(row, provenance=replace(row.provenance, sources=merged))
+            return
         prov = Provenance(tuple(sorted(sources)), decision, self.lead, self.stamp)
+        self._claim_at[shape] = len(self.add_claims)
         self.add_claims.append(GoldClaimRow(None, span_ref, member_refs, prov))
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from hashlib import sha256
 from collections import defaultdict
 
 from ..model import GOLD
@@ -18,8 +19,8 @@ from .state import (
 
 
 class _UnionFind:
-    def __init__(self, n: int):
-        self.parent = list(range(n))
+    def __init__(self, members):
+        self.parent = {i: i for i in members}
 
     def find(self, i: int) -> int:
         parent = self.parent
@@ -35,22 +36,57 @@ class _UnionFind:
 
 
 def _components(n: int, starts: list[int], ends: list[int], owners: list[str], joinable) -> list[list[int]]:
-    """Connected components of the overlap graph (edges only between different owners)."""
-    uf = _UnionFind(n)
-    active: list[int] = []
+    """Connected components of the overlap graph (edges only between different owners), each in
+    index order, ordered by their first index. ``joinable(i, j)`` says whether two overlapping
+    spans of different owners join; ``None`` means always; spans of the same extent always do."""
     keys = list(zip(starts, ends))
-    in_order = all(a <= b for a, b in zip(keys, keys[1:]))  # as load_state reads them: no sort needed
-    for i in range(n) if in_order else sorted(range(n), key=keys.__getitem__):
+    if not all(a <= b for a, b in zip(keys, keys[1:])):  # load_state reads them in order
+        return _swept(range(n), sorted(range(n), key=keys.__getitem__), starts, ends, owners, joinable)
+    # In order, the spans fall into runs that chain by overlap, and no edge leaves a run. Most
+    # runs are one span, or the same span from every reviewer (one component without a sweep:
+    # spans of one extent join across owners); the others are swept on their own.
+    groups: list[list[int]] = []
+    i = 0
+    while i < n:
+        j = i + 1
+        run_end = ends[i]
+        while j < n and starts[j] < run_end:
+            if ends[j] > run_end:
+                run_end = ends[j]
+            j += 1
+        if j - i == 1:
+            groups.append([i])
+        elif keys[i] == keys[j - 1]:  # in order: one extent all along the run
+            if len(set(owners[i:j])) > 1:
+                groups.append(list(range(i, j)))
+            else:
+                groups.extend([k] for k in range(i, j))
+        else:
+            groups.extend(_swept(range(i, j), range(i, j), starts, ends, owners, joinable))
+        i = j
+    return groups
+
+
+def _swept(members, order, starts, ends, owners, joinable) -> list[list[int]]:
+    """``_components`` of ``members`` by a sweep in ``order`` (by start) and union-find."""
+    uf = _UnionFind(members)
+    active: list[int] = []
+    for i in order:
         s = starts[i]
-        active = [j for j in active if ends[j] > s]
-        for j in active:
-            if owners[j] != owners[i] and joinable(i, j):
-                uf.union(i, j)
+        if active:
+            active = [j for j in active if ends[j] > s]
+            owner = owners[i]
+            for j in active:
+                if owners[j] != owner and (joinable is None or joinable(i, j)):
+                    uf.union(i, j)
         active.append(i)
     groups: dict[int, list[int]] = defaultdict(list)
-    for i in range(n):
+    for i in members:
         groups[uf.find(i)].append(i)
     return list(groups.values())
+
+
+_AGREE = frozenset({"agree"})
 
 
 def _span_kinds(reviewers: tuple[str, ...], versions: dict[str, frozenset[Tup]]) -> frozenset[str]:
@@ -124,8 +160,27 @@ def _compute_items(state: DocState) -> list[ReviewItem]:
             len(spans), starts, ends, [s.annotator for s in spans],
             lambda i, j: tiers[i] == tiers[j] or (starts[i] == starts[j] and ends[i] == ends[j]),
         )
+        n_reviewers = len(reviewers)
+        reviewer_set = set(reviewers)
+        doc_id = state.doc_id
         for group in groups:
             members = [spans[i] for i in group]
+            if len(members) == n_reviewers:
+                first = members[0]
+                extent = first[2:]
+                if all(s[2:] == extent for s in members) and {s[0] for s in members} == reviewer_set:
+                    # Every reviewer has this one span, the commonest item: what the general
+                    # path below finds for it, without building each reviewer's version. Its
+                    # basis rows are the spans in reviewer order (one extent and label).
+                    start, end, label = extent
+                    prefix = "statements" if tiers[group[0]] == "statement" else "spans"
+                    tail = f",{int(start)},{int(end)},{quoted[label]}]"
+                    payload = "[" + ",".join([f"[{quoted[a]}{tail}" for a in sorted([s[0] for s in members])]) + "]"
+                    items.append(ReviewItem(
+                        doc_id, f"{prefix}:{start}-{end}", "span", start, end, reviewers, tuple(members), (), _AGREE,
+                        sha256(payload.encode()).hexdigest()[:20],
+                    ))
+                    continue
             found: dict[str, set[Tup]] = {r: set() for r in reviewers}
             for span in members:
                 held = found.get(span.annotator)
@@ -141,7 +196,7 @@ def _compute_items(state: DocState) -> list[ReviewItem]:
     if claims:
         groups = _components(
             len(claims), [c.statement[0] for c in claims], [c.statement[1] for c in claims],
-            [c.annotator for c in claims], lambda i, j: True,
+            [c.annotator for c in claims], None,
         )
         for group in groups:
             members = [claims[i] for i in group]

@@ -34,7 +34,7 @@ def _claim_groups(rows: list[tuple[str, int, int]]) -> int:
     if not rows:
         return 0
     return len(_components(len(rows), [s for _a, s, _e in rows], [e for _a, _s, e in rows],
-                           [a for a, _s, _e in rows], lambda i, j: True))
+                           [a for a, _s, _e in rows], None))
 
 
 def _full(store: Store, doc_id: str) -> tuple[int, int]:

@@ -171,16 +171,14 @@ def _load_state(store: Store, doc_id: str) -> DocState:
     text = store.document(doc_id).text
     layer_names = [a for _d, a, _done in store.layers(doc_id)]
     reviewers = tuple(sorted(a for a in layer_names if a != GOLD))
-    spans: list[RSpan] = []
-    gold: list[RSpan] = []
-    by_id: dict[int, RSpan] = {}
-    make = RSpan._make
-    for span in map(make, store.db.execute(
+    everyone = list(map(RSpan._make, store.db.execute(
         'SELECT annotator, id, start, "end", label FROM spans WHERE doc_id = ? ORDER BY start, "end", label, id',
         (doc_id,),
-    )):
-        by_id[span.id] = span
-        (gold if span.annotator == GOLD else spans).append(span)
+    )))
+    # Comprehensions, not one loop appending to three places: 40,000 spans in a long document.
+    by_id: dict[int, RSpan] = {span[1]: span for span in everyone}
+    spans: list[RSpan] = [span for span in everyone if span[0] != GOLD]
+    gold: list[RSpan] = [span for span in everyone if span[0] == GOLD] if len(spans) < len(everyone) else []
     members: dict[int, list[int]] = defaultdict(list)
     for claim_id, span_id in store.db.execute(
         "SELECT m.claim_id, m.span_id FROM claim_members m JOIN claims c ON c.id = m.claim_id WHERE c.doc_id = ?",
