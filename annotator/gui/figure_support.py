@@ -2,9 +2,10 @@
 
 ``annotator.figures`` costs about 0.4 s the first time (importing it builds its number anchors,
 the first reading compiles some 30,000 characters of regular expression). The window pays that in
-a background thread right after it is made, so neither the first FIGURE key press nor the first
-paint of the claims panel waits for it; until the thread is done the panel leaves readings out
-and fills them in when it is (``FigureWarmup.ready``).
+a background thread started half a second after it is first shown (not sooner: the thread would
+slow the first paint), so neither the first FIGURE key press nor the claims panel waits for it;
+until the thread is done the panel leaves readings out and fills them in when it is
+(``FigureWarmup.ready``).
 """
 
 from __future__ import annotations
@@ -168,7 +169,23 @@ class FigureDialog(QDialog):
 class FigureActionsMixin:
     """The main window's figure work: warm-up, the reading shown for a span, the correction dialog."""
 
+    # The warm-up starts this long after the window is first shown, not on the first event-loop
+    # turn: the thread holds the GIL for most of its ~0.3 s of CPU (regular expressions are
+    # compiled in Python), and started at once it slowed the first paint by as much. Nobody
+    # selects text and presses a key within half a second of the window appearing; a FIGURE key
+    # pressed before the readers are loaded reads (and waits for) them itself.
+    FIGURE_WARMUP_DELAY_MS = 500
+    figure_warmup: FigureWarmup | None = None
+
+    def _schedule_figure_warmup(self) -> None:
+        if getattr(self, "_figure_warmup_scheduled", False):
+            return
+        self._figure_warmup_scheduled = True
+        QTimer.singleShot(self.FIGURE_WARMUP_DELAY_MS, self, self._start_figure_warmup)
+
     def _start_figure_warmup(self) -> None:
+        if not self.isVisible():  # closed meanwhile
+            return
         self.figure_warmup = FigureWarmup(self)
         self.figure_warmup.ready.connect(self.panel.readings_ready)
         self.figure_warmup.start()

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QCloseEvent
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QCloseEvent, QShowEvent
 from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QSplitter
 
 from .. import edits
@@ -45,8 +45,6 @@ class MainWindow(DocumentListMixin, ExternalChangesMixin, FileActionsMixin, Revi
         self._watch_project()
         self.reload_documents()
         self._open_initial_document()
-        # Figure readers load in a thread once the event loop runs: not on the first FIGURE key press.
-        QTimer.singleShot(0, self._start_figure_warmup)
 
     # -- construction ------------------------------------------------------------------------
 
@@ -109,6 +107,10 @@ class MainWindow(DocumentListMixin, ExternalChangesMixin, FileActionsMixin, Revi
                 self.restoreGeometry(state)
             else:
                 self.splitter.restoreState(state)
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802
+        super().showEvent(event)
+        self._schedule_figure_warmup()
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
         # Everything else is already committed; a note still being typed is saved now.
