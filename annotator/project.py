@@ -59,18 +59,16 @@ def open_project(path: str | Path, *, seed: bool = False, read_only: bool = Fals
     A new file is never left half set up: the scheme is read and checked before the file is
     created, and when the set-up fails anyway (seeds missing, disk full), the file this call
     created is removed again."""
-    from .labels import load_scheme
-
     path = Path(path)
     new = create and file_identity(path) is None
-    scheme = load_scheme() if new else None
+    scheme = _load_scheme() if new else None
     store = Store(path, create=create, read_only=read_only)
     if store.read_only:
         return store
     ours = file_identity(path) if new else None
     try:
         if not len(store.label_scheme()):
-            scheme = scheme or load_scheme()  # an existing file that was never set up
+            scheme = scheme or _load_scheme()  # an existing file that was never set up
             with store.atomic():  # checked again inside: two copies starting at once seed once
                 if not len(store.label_scheme()):
                     store.add_labels(scheme)
@@ -86,11 +84,23 @@ def open_project(path: str | Path, *, seed: bool = False, read_only: bool = Fals
     return store
 
 
+def _load_scheme():
+    from .labels import load_scheme  # only a new (or never set up) file reads the scheme file
+
+    return load_scheme()
+
+
+def seed_files():
+    """The packaged seed articles (``package_data.seed_files``, imported when a project is seeded)."""
+    from .package_data import seed_files as packaged
+
+    return packaged()
+
+
 def _seed_items() -> list[AnnotatedDocument]:
     from importlib.resources import as_file
 
     from . import formats
-    from .package_data import seed_files
 
     items: list[AnnotatedDocument] = []
     for seed_file in seed_files():
