@@ -17,7 +17,8 @@ from annotator.store import SCHEMA_VERSION, Store, migrations
 # Nothing the first paint of the window uses; each costs start-up time when imported at the top.
 NOT_AT_START = ("sqlite_utils", "click", "annotator.cli", "annotator.formats", "annotator.importing", "annotator.merge",
                 "annotator.review", "annotator.agreement", "annotator.figures", "annotator.suggest",
-                "annotator.gui.export_dialog", "annotator.gui.review_window", "annotator.gui.agreement_window")
+                "annotator.gui.export_dialog", "annotator.gui.figure_dialog", "annotator.gui.review_window",
+                "annotator.gui.agreement_window")
 
 
 def _modules_after(code: str, *args: str) -> set[str]:
