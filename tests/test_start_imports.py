@@ -15,7 +15,7 @@ from annotator.cli import COMMANDS, cli
 from annotator.store import SCHEMA_VERSION, Store, migrations
 
 # Nothing the first paint of the window uses; each costs start-up time when imported at the top.
-NOT_AT_START = ("sqlite_utils", "click", "annotator.cli", "annotator.formats", "annotator.importing", "annotator.merge",
+NOT_AT_START = ("sqlite_utils", "click", "annotator.cli", "annotator.edits", "annotator.formats", "annotator.importing", "annotator.merge",
                 "annotator.review", "annotator.agreement", "annotator.figures", "annotator.suggest",
                 "annotator.gui.export_dialog", "annotator.gui.figure_dialog", "annotator.gui.review_window",
                 "annotator.gui.agreement_window")
@@ -54,6 +54,18 @@ def test_the_window_on_a_project_leaves_the_rest_for_later(seeded_store, tmp_pat
         "app = QApplication([])\nw = open_window(sys.argv[1], 'alice')\nw.show()\nQApplication.processEvents()\n"
         "assert w.session.doc_id is not None and w.view.text\nw.close()\nw.store.close()", path)
     assert _loaded(modules, NOT_AT_START) == []
+
+
+def test_a_label_key_before_the_warm_up_imports_what_it_needs(seeded_store, tmp_path):
+    path = str(seeded_store.path)
+    seeded_store.close()
+    modules = _modules_after(
+        "import sys\nfrom PySide6.QtWidgets import QApplication\nfrom annotator.gui.app import open_window\n"
+        "app = QApplication([])\nw = open_window(sys.argv[1], 'alice')\nw.show()\nQApplication.processEvents()\n"
+        "assert 'annotator.edits' not in sys.modules\nw.view.select_cp(0, 5)\nw.apply_label('ENTITY')\n"
+        "assert [(s.start, s.end, s.label) for s in w.store.spans(w.session.doc_id, 'alice')] == [(0, 5, 'ENTITY')]\n"
+        "w.close()\nw.store.close()", path)
+    assert "annotator.edits" in modules
 
 
 def _old_project(path, keep: int) -> None:

@@ -15,8 +15,8 @@ from typing import TYPE_CHECKING, Any, Mapping
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from .. import edits
 from ..model import FIGURE
+from .deferred import edits
 
 if TYPE_CHECKING:
     from .figure_dialog import FigureDialog
@@ -90,23 +90,9 @@ def reading_text(reading: Mapping[str, Any] | None) -> str:
 class FigureActionsMixin:
     """The main window's figure work: warm-up, the reading shown for a span, the correction dialog."""
 
-    # The warm-up starts this long after the window is first shown, not on the first event-loop
-    # turn: the thread holds the GIL for most of its ~0.3 s of CPU (regular expressions are
-    # compiled in Python), and started at once it slowed the first paint by as much. Nobody
-    # selects text and presses a key within half a second of the window appearing; a FIGURE key
-    # pressed before the readers are loaded reads (and waits for) them itself.
-    FIGURE_WARMUP_DELAY_MS = 500
     figure_warmup: FigureWarmup | None = None
 
-    def _schedule_figure_warmup(self) -> None:
-        if getattr(self, "_figure_warmup_scheduled", False):
-            return
-        self._figure_warmup_scheduled = True
-        QTimer.singleShot(self.FIGURE_WARMUP_DELAY_MS, self, self._start_figure_warmup)
-
     def _start_figure_warmup(self) -> None:
-        if not self.isVisible():  # closed meanwhile
-            return
         self.figure_warmup = FigureWarmup(self)
         self.figure_warmup.ready.connect(self.panel.readings_ready)
         self.figure_warmup.start()

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QCloseEvent, QShowEvent
 from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QSplitter
 
-from .. import edits
 from ..model import CLAIM
 from ..offsets import trim_whitespace
 from ..store import Store
+from .deferred import edits
 from .background import BackgroundTask
 from .file_actions import FileActionsMixin
 from .menus import MenusMixin
@@ -21,6 +21,11 @@ from .figure_support import FigureActionsMixin, reading_text
 from .session import Session
 from .settings import Settings
 from .text_view import AnnotationView
+
+
+# After the first paint, not on the first event-loop turn: the figure thread holds the GIL for most
+# of its ~0.3 s of CPU and slowed the first paint by as much. A key pressed sooner imports itself.
+WARM_UP_AFTER_MS = 500
 
 
 class MainWindow(DocumentListMixin, ExternalChangesMixin, FileActionsMixin, ReviewerActionsMixin, FigureActionsMixin,
@@ -37,6 +42,7 @@ class MainWindow(DocumentListMixin, ExternalChangesMixin, FileActionsMixin, Revi
         self.agreement_window = None  # made on first use, then reused
         self._claims: list = []  # the open layer's claims, as the panel shows them
         self._tasks: list[BackgroundTask] = []  # import/export/merge still running
+        self._warm_up_scheduled = False
         self._build_widgets()
         self._build_actions()
         self._build_status_bar()
@@ -110,7 +116,17 @@ class MainWindow(DocumentListMixin, ExternalChangesMixin, FileActionsMixin, Revi
 
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802
         super().showEvent(event)
-        self._schedule_figure_warmup()
+        if not self._warm_up_scheduled:
+            self._warm_up_scheduled = True
+            QTimer.singleShot(WARM_UP_AFTER_MS, self, self._warm_up)
+
+    def _warm_up(self) -> None:
+        """Load what the first key press would otherwise wait for, once the window is on screen:
+        the edits module, then the figure readers in a thread of their own."""
+        if not self.isVisible():  # closed meanwhile
+            return
+        edits.preload()
+        self._start_figure_warmup()
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
         # Everything else is already committed; a note still being typed is saved now.
