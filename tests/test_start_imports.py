@@ -148,3 +148,10 @@ def test_a_command_imports_its_own_module_only():
     assert "annotator.cli.listing" in modules
     assert _loaded(modules, ("annotator.cli.transfer", "annotator.cli.reviewers", "annotator.merge",
                              "annotator.formats", "sqlite_utils")) == []
+
+
+def test_connections_are_set_up_as_sqlite_utils_set_them_up(seeded_store):
+    # recursive_triggers: what sqlite-utils' Database turned on for every connection, kept without it.
+    assert seeded_store.db.execute("PRAGMA recursive_triggers").fetchone()[0] == 1
+    assert seeded_store.db.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+    assert seeded_store.db.conn.isolation_level is None

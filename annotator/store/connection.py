@@ -61,6 +61,9 @@ class LockedDatabase:
     def __init__(self, conn: sqlite3.Connection, lock: threading.RLock):
         self._lock = lock
         self.conn = conn
+        # As sqlite-utils' Database does on every connection (what this class replaced): a
+        # REPLACE's deletes fire delete triggers, and triggers may fire triggers.
+        conn.execute("PRAGMA recursive_triggers = ON")
 
     path: Path | None = None  # for messages; set once the connection is prepared
 
