@@ -2,8 +2,8 @@
 
 ``annotator.figures`` costs about 0.4 s the first time (importing it builds its number anchors,
 the first reading compiles some 30,000 characters of regular expression). The window pays that in
-a background thread started half a second after it is first shown (not sooner: the thread would
-slow the first paint), so neither the first FIGURE key press nor the claims panel waits for it;
+a background thread started just after it is first painted (not sooner: the thread would slow
+the first paint), so neither the first FIGURE key press nor the claims panel waits for it;
 until the thread is done the panel leaves readings out and fills them in when it is
 (``FigureWarmup.ready``).
 """

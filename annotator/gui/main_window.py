@@ -23,9 +23,10 @@ from .settings import Settings
 from .text_view import AnnotationView
 
 
-# After the first paint, not on the first event-loop turn: the figure thread holds the GIL for most
-# of its ~0.3 s of CPU and slowed the first paint by as much. A key pressed sooner imports itself.
-WARM_UP_AFTER_MS = 500
+# Just after the first paint rather than on the first event-loop turn, where the figure thread
+# (~0.3 s of CPU, mostly holding the GIL) slowed the paint; soon enough to be done before the
+# reader's first key press, which otherwise waits for it. A key pressed sooner imports itself.
+WARM_UP_AFTER_MS = 100
 
 
 class MainWindow(DocumentListMixin, ExternalChangesMixin, FileActionsMixin, ReviewerActionsMixin, FigureActionsMixin,
