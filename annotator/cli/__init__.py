@@ -8,7 +8,7 @@ what they print in ``report``.
 
 from __future__ import annotations
 
-import getpass
+import importlib
 import os
 import sqlite3
 import sys
@@ -16,23 +16,36 @@ import sys
 import click
 
 from ..errors import AnnotatorError
+from ..login import default_reviewer  # noqa: F401  (the commands' reviewer when none is named)
 from ..project import PROJECT_SUFFIX
 from ..store.connection import one_line
 
-
-def default_reviewer() -> str:
-    try:
-        return getpass.getuser() or "reviewer"
-    except Exception:  # getuser raises when no login name can be found (containers)
-        return "reviewer"
+# Each command's module and function, imported when the command is looked up: a command (and the
+# window's start) pays only for its own imports, not for every other command's formats, merge,
+# review and agreement code.
+COMMANDS = {
+    "gui": ("window", "gui"), "import": ("transfer", "import_"), "export": ("transfer", "export"),
+    "docs": ("listing", "docs"), "merge": ("reviewers", "merge"), "agreement": ("reviewers", "agreement"),
+    "figure": ("figure", "figure"), "suggest": ("suggest", "suggest"),
+}
 
 
 class Group(click.Group):
-    """Turns our errors into one line on stderr instead of a traceback, and takes a project path
-    in place of a command (``annotator my.annotator.db``) as ``gui`` on it."""
+    """Turns our errors into one line on stderr instead of a traceback, takes a project path
+    in place of a command (``annotator my.annotator.db``) as ``gui`` on it, and imports a
+    command's module only when the command is looked up."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(set(self.commands) | set(COMMANDS))
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name not in self.commands and name in COMMANDS:
+            module, attr = COMMANDS[name]
+            self.add_command(getattr(importlib.import_module(f"{__name__}.{module}"), attr), name)
+        return super().get_command(ctx, name)
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
-        if args and args[0] not in self.commands and _names_a_project(args[0]):
+        if args and args[0] not in self.commands and args[0] not in COMMANDS and _names_a_project(args[0]):
             args = ["gui", *args]
         return super().parse_args(ctx, args)
 
@@ -94,21 +107,6 @@ def cli(ctx: click.Context) -> None:
         from .window import open_window
 
         open_window(os.environ.get("ANNOTATOR_DB") or None)
-
-
-def _register() -> None:
-    from .figure import figure
-    from .listing import docs
-    from .reviewers import agreement, merge
-    from .suggest import suggest
-    from .transfer import export, import_
-    from .window import gui
-
-    for command in (gui, import_, export, docs, merge, agreement, figure, suggest):
-        cli.add_command(command)
-
-
-_register()
 
 
 def main() -> None:

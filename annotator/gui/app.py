@@ -8,7 +8,7 @@ from pathlib import Path
 from PySide6.QtWidgets import QApplication, QInputDialog, QMessageBox
 
 from .. import project
-from ..cli import default_reviewer
+from ..login import default_reviewer
 from ..errors import AnnotatorError
 from .instance_lock import claim_project
 from .main_window import MainWindow

@@ -6,9 +6,8 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtGui import QUndoCommand
 
-from ..edits import Edit
-
 if TYPE_CHECKING:
+    from ..edits import Edit
     from .session import Session
 
 

@@ -41,7 +41,10 @@ class DocumentListMixin:
         header = self.doc_table.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         metrics = self.doc_table.fontMetrics()
-        pad = 4 * self.doc_table.style().pixelMetric(self.doc_table.style().PixelMetric.PM_HeaderMargin) + 8
+        # Room for the header's margins, from the font's height (what 4 header margins + 8 come
+        # to with the usual styles and fonts, 16 px): asking the style from Python builds QStyle's
+        # dozen enums, some of hundreds of members, about 10 ms of the window's start.
+        pad = metrics.height() + 2
         widest = {1: "00000", 2: "00000", 3: "✓", 4: "000 of 000"}
         for column, sample in widest.items():
             text = max(sample, str(self.documents.headerData(column, Qt.Orientation.Horizontal)), key=metrics.horizontalAdvance)

@@ -2,24 +2,32 @@
 
 ``annotator.figures`` costs about 0.4 s the first time (importing it builds its number anchors,
 the first reading compiles some 30,000 characters of regular expression). The window pays that in
-a background thread right after it is made, so neither the first FIGURE key press nor the first
-paint of the claims panel waits for it; until the thread is done the panel leaves readings out
-and fills them in when it is (``FigureWarmup.ready``).
+a background thread started just after it is first painted (not sooner: the thread would slow
+the first paint), so neither the first FIGURE key press nor the claims panel waits for it;
+until the thread is done the panel leaves readings out and fills them in when it is
+(``FigureWarmup.ready``).
 """
 
 from __future__ import annotations
 
 import threading
-from decimal import Decimal, InvalidOperation
-from typing import Any, Mapping
+from typing import TYPE_CHECKING, Any, Mapping
 
 from PySide6.QtCore import QObject, QTimer, Signal
-from PySide6.QtWidgets import (
-    QComboBox, QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QWidget,
-)
 
-from .. import edits
 from ..model import FIGURE
+from .deferred import edits
+
+if TYPE_CHECKING:
+    from .figure_dialog import FigureDialog
+
+
+def __getattr__(name: str):
+    if name == "FigureDialog":  # its old home; the dialog's module is imported when first opened
+        from .figure_dialog import FigureDialog
+
+        return FigureDialog
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 # A phrase that takes the readers through the English and Korean patterns and the date check.
 _WARM_TEXT = "around $3 billion, 2억5천만 원, 58 cyberattacks on March 3, 2024"
@@ -79,94 +87,10 @@ def reading_text(reading: Mapping[str, Any] | None) -> str:
     return text + ("  ✎" if reading.get("source") == "edited" else "")
 
 
-def _number(text: str) -> int | float | None:
-    """A number typed by people: "3,000,000,000", "3e9", "1.7"; empty is none."""
-    cleaned = text.strip().replace(",", "").replace("_", "").replace(" ", "")
-    if not cleaned:
-        return None
-    try:
-        value = Decimal(cleaned)
-    except InvalidOperation:
-        raise ValueError(f"{text.strip()!r} is not a number") from None
-    if not value.is_finite():
-        raise ValueError(f"{text.strip()!r} is not a number")
-    return int(value) if value == value.to_integral_value() else float(value)
-
-
-def _plain(n) -> str:
-    return "" if n is None else f"{n:,}" if isinstance(n, int) else repr(n)
-
-
-UNITS = ("", "USD", "KRW", "EUR", "GBP", "JPY", "CNY", "CHF", "percent")
-
-
-class FigureDialog(QDialog):
-    """Correct a figure's reading: value, upper end of a range, unit, counted noun, qualifier, period."""
-
-    def __init__(self, phrase: str, reading: Mapping[str, Any] | None, parent: QWidget | None = None):
-        super().__init__(parent)
-        from ..figures.figure import PERIODS, QUALIFIERS
-
-        self.setObjectName("figureDialog")
-        self.setWindowTitle("Edit figure reading")
-        self.reading = dict(reading or {})
-        r = self.reading
-        form = QFormLayout(self)
-        form.addRow(QLabel(f"“{phrase[:200]}”", self))
-        self.value = QLineEdit(_plain(r.get("value")), self)
-        self.value.setObjectName("figureValue")
-        self.upper = QLineEdit(_plain(r.get("upper")), self)
-        self.upper.setObjectName("figureUpper")
-        self.upper.setPlaceholderText("top of a range, else empty")
-        self.unit = QComboBox(self)
-        self.unit.setObjectName("figureUnit")
-        self.unit.setEditable(True)  # any ISO 4217 code
-        self.unit.addItems(UNITS)
-        self.unit.setCurrentText(r.get("unit") or "")
-        self.counted = QLineEdit(r.get("counted") or "", self)
-        self.counted.setObjectName("figureCounted")
-        self.qualifier = QComboBox(self)
-        self.qualifier.setObjectName("figureQualifier")
-        self.qualifier.addItems(["", *QUALIFIERS])
-        self.qualifier.setCurrentText(r.get("qualifier") or "")
-        self.period = QComboBox(self)
-        self.period.setObjectName("figurePeriod")
-        self.period.addItems(["", *PERIODS])
-        self.period.setCurrentText(r.get("period") or "")
-        for name, widget in (("&Value", self.value), ("&Upper", self.upper), ("U&nit", self.unit),
-                             ("&Counted", self.counted), ("&Qualifier", self.qualifier), ("&Period", self.period)):
-            form.addRow(name, widget)
-        self.problem = QLabel("", self)
-        self.problem.setObjectName("figureProblem")
-        form.addRow(self.problem)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        form.addRow(buttons)
-        self.result_reading: dict[str, Any] | None = None
-        self.value.setFocus()
-        self.value.selectAll()
-
-    def corrected(self) -> dict[str, Any]:
-        """The reading as the reviewer corrected it (``source: edited``); ValueError says what is wrong."""
-        from ..figures import edited
-
-        unit = self.unit.currentText().strip() or None
-        return edited(self.reading, value=_number(self.value.text()), upper=_number(self.upper.text()), unit=unit,
-                      counted=self.counted.text().strip() or None, qualifier=self.qualifier.currentText() or None,
-                      period=self.period.currentText() or None)
-
-    def accept(self) -> None:
-        try:
-            self.result_reading = self.corrected()
-        except ValueError as exc:
-            self.problem.setText(str(exc))
-            return
-        super().accept()
-
-
 class FigureActionsMixin:
     """The main window's figure work: warm-up, the reading shown for a span, the correction dialog."""
+
+    figure_warmup: FigureWarmup | None = None
 
     def _start_figure_warmup(self) -> None:
         self.figure_warmup = FigureWarmup(self)
@@ -201,6 +125,8 @@ class FigureActionsMixin:
         if span_id is None:
             self.show_status("Select a FIGURE span (click it, or its row in the claims panel) to edit its reading.")
             return
+        from .figure_dialog import FigureDialog
+
         row = self.store.span_row(span_id)
         dialog = FigureDialog(self.view.text[row.start:row.end], self.span_reading(span_id), self)
         dialog.setModal(True)
@@ -210,7 +136,7 @@ class FigureActionsMixin:
 
     def _figure_dialog_done(self, dialog: FigureDialog, span_id, code: int) -> None:
         self.figure_dialog = None
-        if code == QDialog.DialogCode.Accepted and dialog.result_reading is not None:
+        if code == dialog.DialogCode.Accepted and dialog.result_reading is not None:
             if self._do(edits.SetFigure(self.session.doc_id, span_id, dialog.result_reading)) is not None:
                 self.show_status(f"Figure reading: {reading_text(dialog.result_reading)}")
         dialog.deleteLater()

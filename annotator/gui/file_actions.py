@@ -1,5 +1,6 @@
 """File menu work of the main window: import, merge and export, each run off the UI thread with a
-cancellable progress dialog."""
+cancellable progress dialog. The formats, the export dialog and the merge are imported when first
+used: the window's start does not need them."""
 
 from __future__ import annotations
 
@@ -7,12 +8,10 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QFileDialog
 
-from .. import formats, project
+from .. import project
 from ..model import GOLD
-from ..output import folder_for_export
 from ..store import Store
 from .background import BackgroundTask
-from .export_dialog import FOLDER_FORMATS, ExportDialog
 
 
 class FileActionsMixin:
@@ -21,6 +20,8 @@ class FileActionsMixin:
     # -- import and export -------------------------------------------------------------------
 
     def _import_dialog(self) -> None:
+        from .. import formats
+
         filters = ["All supported files (*.txt *.jsonl *.ndjson *.json *.ann *.conll *.conll03 *.iob *.iob2 *.bio *.tsv)"]
         names = ["auto"]
         for name, module in formats.FORMATS.items():
@@ -66,6 +67,10 @@ class FileActionsMixin:
             self.show_info(f"Imported: {result.summary()}\n\nNotes from the reader:\n{shown}{more}")
 
     def _export_dialog(self) -> None:
+        from .. import formats
+        from ..output import folder_for_export
+        from .export_dialog import FOLDER_FORMATS, ExportDialog
+
         reviewers = [n for n in self.store.annotators() if n != GOLD]
         has_gold = GOLD in self.store.annotators()
         dialog = ExportDialog(reviewers, self.session.reviewer, has_gold, self)

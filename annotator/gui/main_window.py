@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QCloseEvent
+from PySide6.QtGui import QCloseEvent, QShowEvent
 from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QSplitter
 
-from .. import edits
 from ..model import CLAIM
 from ..offsets import trim_whitespace
 from ..store import Store
+from .deferred import edits
 from .background import BackgroundTask
 from .file_actions import FileActionsMixin
 from .menus import MenusMixin
@@ -22,6 +22,12 @@ from .session import Session
 from .settings import Settings
 from .suggest_actions import SuggestActionsMixin
 from .text_view import AnnotationView
+
+
+# Just after the first paint rather than on the first event-loop turn, where the figure thread
+# (~0.3 s of CPU, mostly holding the GIL) slowed the paint; soon enough to be done before the
+# reader's first key press, which otherwise waits for it. A key pressed sooner imports itself.
+WARM_UP_AFTER_MS = 100
 
 
 class MainWindow(DocumentListMixin, ExternalChangesMixin, FileActionsMixin, ReviewerActionsMixin, FigureActionsMixin,
@@ -38,6 +44,7 @@ class MainWindow(DocumentListMixin, ExternalChangesMixin, FileActionsMixin, Revi
         self.agreement_window = None  # made on first use, then reused
         self._claims: list = []  # the open layer's claims, as the panel shows them
         self._tasks: list[BackgroundTask] = []  # import/export/merge still running
+        self._warm_up_scheduled = False
         self._build_widgets()
         self._build_actions()
         self._build_status_bar()
@@ -47,8 +54,6 @@ class MainWindow(DocumentListMixin, ExternalChangesMixin, FileActionsMixin, Revi
         self._watch_project()
         self.reload_documents()
         self._open_initial_document()
-        # Figure readers load in a thread once the event loop runs: not on the first FIGURE key press.
-        QTimer.singleShot(0, self._start_figure_warmup)
 
     # -- construction ------------------------------------------------------------------------
 
@@ -111,6 +116,20 @@ class MainWindow(DocumentListMixin, ExternalChangesMixin, FileActionsMixin, Revi
                 self.restoreGeometry(state)
             else:
                 self.splitter.restoreState(state)
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802
+        super().showEvent(event)
+        if not self._warm_up_scheduled:
+            self._warm_up_scheduled = True
+            QTimer.singleShot(WARM_UP_AFTER_MS, self, self._warm_up)
+
+    def _warm_up(self) -> None:
+        """Load what the first key press would otherwise wait for, once the window is on screen:
+        the edits module, then the figure readers in a thread of their own."""
+        if not self.isVisible():  # closed meanwhile
+            return
+        edits.preload()
+        self._start_figure_warmup()
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
         # Everything else is already committed; a note still being typed is saved now.

@@ -6,13 +6,17 @@ Every annotation change goes through ``Session.do`` and every view refreshes fro
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoGroup, QUndoStack
 
-from ..edits import Edit
 from ..errors import AnnotatorError
 from ..store import Store
 from .commands import EditCommand
+
+if TYPE_CHECKING:
+    from ..edits import Edit
 
 # SQLite's page cache for the window's connection, in KiB (the default is 2 MiB). Every span write
 # reads documents.length, which lies after the text in the row: in a 20 MB article SQLite walks

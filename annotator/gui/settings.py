@@ -8,7 +8,6 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-import platformdirs
 from PySide6.QtCore import QByteArray, QSettings
 
 from ..project import APP_NAME
@@ -16,8 +15,11 @@ from ..project import APP_NAME
 
 def settings_path() -> Path:
     override = os.environ.get("ANNOTATOR_CONFIG")
-    folder = Path(override) if override else Path(platformdirs.user_config_dir(APP_NAME, appauthor=False))
-    return folder / "settings.ini"
+    if override:
+        return Path(override) / "settings.ini"
+    import platformdirs
+
+    return Path(platformdirs.user_config_dir(APP_NAME, appauthor=False)) / "settings.ini"
 
 
 class Settings:

@@ -24,6 +24,12 @@ _SUMMARY_SQL = """SELECT d.id, d.title, d.length,
                FROM documents d"""
 
 
+# Counted in the smallest index, (id, length): left to itself SQLite counts the sha256 index, four
+# and a half times the pages (2,044 against 459 at 100,000 documents), read from the file at every
+# start of the window.
+_COUNT_SQL = "SELECT count(*) FROM documents INDEXED BY documents_length"
+
+
 def _prepare(shared: connection.SharedConnection) -> None:
     """Run once when this process first opens the file: checks, pragmas, migrations."""
     db, path = shared.db, shared.path
@@ -150,7 +156,7 @@ class StoreBase:
     # -- documents ---------------------------------------------------------------------------
 
     def document_count(self) -> int:
-        return self.db.execute("SELECT count(*) FROM documents").fetchone()[0]
+        return self.db.execute(_COUNT_SQL).fetchone()[0]
 
     def document(self, doc_id: str) -> Document:
         row = self.db.execute(
@@ -210,7 +216,7 @@ class StoreBase:
     def documents_fingerprint(self) -> tuple:
         """Which documents there are, cheaply: documents are only ever added (import, merge), and
         an addition or removal changes the count or the newest row. The count comes first."""
-        count = self.db.execute("SELECT count(*) FROM documents").fetchone()[0]
+        count = self.db.execute(_COUNT_SQL).fetchone()[0]
         newest = self.db.execute("SELECT rowid, id FROM documents ORDER BY rowid DESC LIMIT 1").fetchone()
         return (count, *(newest or (0, None)))
 

@@ -16,6 +16,8 @@ a deleted file ("How To Corrupt An SQLite Database File", §2.2). So:
 
 from __future__ import annotations
 
+import contextlib
+import itertools
 import os
 import shutil
 import sqlite3
@@ -23,10 +25,8 @@ import stat
 import tempfile
 import threading
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterator
 from urllib.parse import quote
-
-import sqlite_utils
 
 from ..errors import StoreError
 from .schema import SQLITE_HEADER
@@ -45,28 +45,92 @@ BUSY_TIMEOUT_S = _busy_timeout()
 
 class ProjectFileError(StoreError, sqlite3.OperationalError):
     """A database error put in words for the user; still an ``OperationalError`` for library
-    code (sqlite-utils) that catches those to try something else."""
+    code (sqlite-utils, in migrations) that catches those to try something else."""
 
 
-class LockedDatabase(sqlite_utils.Database):
-    """sqlite-utils over a connection several threads share: one statement at a time."""
+_savepoints = itertools.count(1)  # names unique in the process: nested blocks never clash
+
+
+class LockedDatabase:
+    """The connection several threads share, one statement at a time: the part of sqlite-utils'
+    ``Database`` the store uses (``execute``, ``atomic``, ``conn``). sqlite-utils itself (about
+    0.1 s to import, a fifth of the window's start) is imported only when a migration is due
+    (``migration_database``). The connection has ``isolation_level=None``, so a statement never
+    opens a transaction by itself and ``execute`` is the connection's, under the lock."""
 
     def __init__(self, conn: sqlite3.Connection, lock: threading.RLock):
         self._lock = lock
-        super().__init__(conn, execute_plugins=False)
+        self.conn = conn
+        # As sqlite-utils' Database does on every connection (what this class replaced): a
+        # REPLACE's deletes fire delete triggers, and triggers may fire triggers.
+        conn.execute("PRAGMA recursive_triggers = ON")
 
     path: Path | None = None  # for messages; set once the connection is prepared
 
-    def execute(self, sql, parameters=None):  # type: ignore[override]
+    def execute(self, sql, parameters=None):
         with self._lock:
             try:
-                return super().execute(sql, parameters)
+                return self.conn.execute(sql) if parameters is None else self.conn.execute(sql, parameters)
             except sqlite3.IntegrityError:
                 raise  # a refused change: Store.atomic() words it
             except sqlite3.DatabaseError as exc:
                 # A damaged or vanished file, a lock held too long, a full disk: one line naming
                 # the file, never a row of its contents (SQLite can quote whole texts).
                 raise ProjectFileError(describe_sqlite_error(exc, self.path or Path("project"))) from None
+
+    @contextlib.contextmanager
+    def atomic(self) -> Iterator["LockedDatabase"]:
+        """A transaction, or a savepoint inside one (as sqlite-utils' ``Database.atomic``)."""
+        with self._lock:
+            if self.conn.in_transaction:
+                savepoint = f"annotator_{next(_savepoints)}"
+                self.conn.execute(f"SAVEPOINT {savepoint}")
+                try:
+                    yield self
+                except BaseException:
+                    # A RAISE(ROLLBACK) can end the whole transaction, savepoints included.
+                    if self.conn.in_transaction:
+                        self.conn.execute(f"ROLLBACK TO SAVEPOINT {savepoint}")
+                        self.conn.execute(f"RELEASE SAVEPOINT {savepoint}")
+                    raise
+                self.conn.execute(f"RELEASE SAVEPOINT {savepoint}")
+                return
+            self.conn.execute("BEGIN")
+            try:
+                yield self
+            except BaseException:
+                if self.conn.in_transaction:
+                    self.conn.execute("ROLLBACK")
+                raise
+            try:
+                self.conn.execute("COMMIT")
+            except BaseException:
+                if self.conn.in_transaction:
+                    self.conn.execute("ROLLBACK")
+                raise
+
+    @property
+    def journal_mode(self) -> str:
+        return self.execute("PRAGMA journal_mode").fetchone()[0]
+
+    def enable_wal(self) -> None:
+        if self.journal_mode != "wal":
+            self.execute("PRAGMA journal_mode = wal")
+
+    def table_names(self) -> list[str]:
+        return [r[0] for r in self.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+
+
+def migration_database(db: LockedDatabase):
+    """sqlite-utils' ``Database`` over the same connection, for migrations (which may use its
+    table API); its statements go through ``db.execute``, so errors read the same."""
+    import sqlite_utils
+
+    class _MigrationDatabase(sqlite_utils.Database):
+        def execute(self, sql, parameters=None):  # type: ignore[override]
+            return db.execute(sql, parameters)
+
+    return _MigrationDatabase(db.conn, execute_plugins=False)
 
 
 class SharedConnection:

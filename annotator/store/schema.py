@@ -4,15 +4,70 @@ it cannot read (foreign SQLite databases, files from a newer Annotator)."""
 from __future__ import annotations
 
 from pathlib import Path
-
-import sqlite_utils
-from sqlite_utils.migrations import Migrations
+from typing import TYPE_CHECKING, Callable, NamedTuple
 
 from ..errors import StoreError
 
+if TYPE_CHECKING:
+    import sqlite_utils
+
 SQLITE_HEADER = b"SQLite format 3\x00"
 
-migrations = Migrations("annotator")
+
+class _Migration(NamedTuple):
+    name: str
+    fn: Callable
+    transactional: bool
+
+
+class MigrationSet:
+    """sqlite-utils' ``Migrations``, registered and checked without importing sqlite-utils (a
+    fifth of the window's start): which migrations a file still needs is one query on the same
+    ``_sqlite_migrations`` table; only applying them builds a real ``Migrations`` (same set
+    name, same order), so the bookkeeping is sqlite-utils' own, as before."""
+
+    migrations_table = "_sqlite_migrations"
+
+    def __init__(self, name: str):
+        self.name = name
+        self._migrations: list[_Migration] = []
+
+    def __call__(self, *, name: str | None = None, transactional: bool = True):
+        def inner(fn):
+            migration = _Migration(name or fn.__name__, fn, transactional)
+            if any(m.name == migration.name for m in self._migrations):
+                raise ValueError(f"Migration '{migration.name}' is already registered in set '{self.name}'")
+            self._migrations.append(migration)
+            return fn
+
+        return inner
+
+    def applied_names(self, db) -> list[str]:
+        if not db.execute(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (self.migrations_table,)
+        ).fetchone():
+            return []
+        return [r[0] for r in db.execute(
+            f'SELECT name FROM "{self.migrations_table}" WHERE migration_set = ? ORDER BY rowid', (self.name,)
+        )]
+
+    def pending(self, db) -> list[_Migration]:
+        applied = set(self.applied_names(db))
+        return [m for m in self._migrations if m.name not in applied]
+
+    def apply(self, db) -> None:
+        """Apply what is pending, through sqlite-utils (imported here, when a file needs it)."""
+        from sqlite_utils.migrations import Migrations
+
+        from .connection import migration_database
+
+        real = Migrations(self.name)
+        for m in self._migrations:
+            real(name=m.name, transactional=m.transactional)(m.fn)
+        real.apply(migration_database(db))
+
+
+migrations = MigrationSet("annotator")
 
 
 @migrations()
@@ -238,7 +293,7 @@ REQUIRED_COLUMNS = {
 }
 
 
-def refuse_foreign_or_newer(db: sqlite_utils.Database, path: Path) -> None:
+def refuse_foreign_or_newer(db, path: Path) -> None:
     """Raise StoreError unless ``db`` is an Annotator project this version can read. Reads only."""
     version = db.execute("PRAGMA user_version").fetchone()[0]
     tables = set(db.table_names())
@@ -247,16 +302,16 @@ def refuse_foreign_or_newer(db: sqlite_utils.Database, path: Path) -> None:
             f"{path}: was written by a newer version of Annotator (schema {version}, this app "
             f"knows up to {SCHEMA_VERSION}); update Annotator to open it"
         )
-    if tables and Migrations.migrations_table not in tables:
+    if tables and MigrationSet.migrations_table not in tables:
         raise StoreError(f"{path}: is a SQLite database but not an Annotator project")
     known = {m.name for m in migrations._migrations}
     # Named columns only: a file from someone else may hold a costly generated column here.
     unknown = [
         name for (name,) in db.execute(
-            f'SELECT name FROM "{Migrations.migrations_table}" WHERE migration_set = ? ORDER BY rowid',
+            f'SELECT name FROM "{MigrationSet.migrations_table}" WHERE migration_set = ? ORDER BY rowid',
             [migrations.name],
         ) if name not in known
-    ] if Migrations.migrations_table in tables else []
+    ] if MigrationSet.migrations_table in tables else []
     if unknown:
         raise StoreError(
             f"{path}: was written by a newer version of Annotator (it has schema changes "
