@@ -10,14 +10,21 @@ A label key on a suggestion's selection tags it by hand with that label, as any 
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QLabel
 
-from ..suggest import Suggestion
-from ..suggest.edits import AcceptSuggestions, RejectSuggestion
-from ..suggest.live import layer_now
+from .deferred import Deferred
 from .suggest_worker import Request, SuggestionWorker
 from .suggestions_view import SuggestionLayer
+
+if TYPE_CHECKING:
+    from ..suggest import Suggestion
+
+# The engine and its edits are imported on the first request (after a pause), not before the first paint.
+_live = Deferred("annotator.suggest.live")
+_edits = Deferred("annotator.suggest.edits")
 
 # Pauses before the layer is read and sent to the thread, restarted by every change or switch, so
 # nothing is read (or worked out, competing with the UI thread for the interpreter) while keys come
@@ -122,7 +129,7 @@ class SuggestActionsMixin:
         if s.doc_id is None or not self.show_suggestions_action.isChecked():
             return
         text = self.view.text
-        existing, learnt, rejected = layer_now(self.store, s.doc_id, s.reviewer, text)
+        existing, learnt, rejected = _live.layer_now(self.store, s.doc_id, s.reviewer, text)
         self.suggestion_worker.submit(Request(self._suggest_generation, s.reviewer, s.doc_id, text, existing, learnt,
                                               rejected, s.reviewer in self._project_reviewers))
         self._suggest_poll.start()
@@ -243,7 +250,7 @@ class SuggestActionsMixin:
             self.show_status("Go to a suggestion first (N).")
             return
         s = self.session
-        if self._do(AcceptSuggestions(s.doc_id, s.reviewer, (target,), join_claim=s.current_claim)) is not None:
+        if self._do(_edits.AcceptSuggestions(s.doc_id, s.reviewer, (target,), join_claim=s.current_claim)) is not None:
             self._drop_and_advance([target], target)
 
     def reject_suggestion(self) -> None:
@@ -254,7 +261,7 @@ class SuggestActionsMixin:
             self.show_status("Go to a suggestion first (N).")
             return
         s = self.session
-        if self._do(RejectSuggestion(s.doc_id, s.reviewer, target.start, target.end, target.label)) is not None:
+        if self._do(_edits.RejectSuggestion(s.doc_id, s.reviewer, target.start, target.end, target.label)) is not None:
             self._drop_and_advance([target], target)
 
     def accept_label(self, label: str | None = None) -> None:
@@ -271,7 +278,7 @@ class SuggestActionsMixin:
             self.show_status(f"No {label} suggestions in this document.")
             return
         s = self.session
-        if self._do(AcceptSuggestions(s.doc_id, s.reviewer, tuple(chosen))) is not None:
+        if self._do(_edits.AcceptSuggestions(s.doc_id, s.reviewer, tuple(chosen))) is not None:
             self.show_status(f"Accepted {len(chosen)} {label} suggestion{'s' if len(chosen) != 1 else ''}.")
             self._drop_and_advance(chosen, target or chosen[0])
 

@@ -14,9 +14,15 @@ from __future__ import annotations
 import threading
 import time
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ..suggest.live import LiveSuggester, build
+from .deferred import Deferred
+
+if TYPE_CHECKING:
+    from ..suggest.live import LiveSuggester
+
+# Imported by the thread on its first request (or the window's warm-up), not before the first paint.
+_live = Deferred("annotator.suggest.live")
 
 
 QUIET_S = 0.2  # the thread waits at its pause points until the reviewer has been still this long
@@ -131,14 +137,14 @@ class SuggestionWorker:
             live = self._project.get(request.reviewer)
             if live is None:
                 # A newer request does not interrupt the project's strings: read once, whatever comes.
-                live = build(self._store, request.reviewer, pause=lambda: self._pause(superseded=False))
+                live = _live.build(self._store, request.reviewer, pause=lambda: self._pause(superseded=False))
                 live.pause = self._pause
                 self._project[request.reviewer] = live
             return live
         live = self._own_only.get(request.reviewer)
         if live is None:
             labels = self._store.label_scheme().names()
-            live = self._own_only[request.reviewer] = LiveSuggester((), request.reviewer, labels, pause=self._pause)
+            live = self._own_only[request.reviewer] = _live.LiveSuggester((), request.reviewer, labels, pause=self._pause)
         return live
 
     def _work(self, request: Request) -> Result:

@@ -16,9 +16,9 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QPoint, QPointF, QRect, QRectF, Qt
 from PySide6.QtGui import QColor, QPainter, QPen, QPixmap
 
-from ..suggest import Suggestion
 
 if TYPE_CHECKING:
+    from ..suggest import Suggestion
     from .text_view import AnnotationView
 
 
