@@ -1,0 +1,105 @@
+"""The fast paths of the interchange formats (issue 10) give what the slow ones gave.
+
+Each fast path is checked against the plain way it replaced: the JSON depth read off a record's
+text against a walk over the decoded value, one-statement inserts against rows that only the slow
+path can store (a NUL), and so on.
+"""
+
+from __future__ import annotations
+
+import json
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from annotator.formats import checks
+from annotator.model import AnnotatedDocument, Claim, Document, Span
+
+# Strings that try to fool a reading of the text: brackets, quotes and backslashes inside strings.
+TRICKY = st.text(alphabet=st.sampled_from('[]{}"\\,:ab é😀\n\x00'), max_size=8)
+
+
+def _depth(value) -> int:
+    if isinstance(value, dict):
+        return 1 + max((_depth(v) for v in value.values()), default=0)
+    if isinstance(value, list):
+        return 1 + max((_depth(v) for v in value), default=0)
+    return 0
+
+
+JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | TRICKY,
+    lambda children: st.lists(children, max_size=3) | st.dictionaries(TRICKY, children, max_size=3),
+    max_leaves=40,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(JSON_VALUES, st.integers(min_value=0, max_value=8), st.booleans())
+def test_depth_read_off_the_text_is_the_depth_of_the_value(value, limit, ascii_only):
+    for indent in (None, 1):
+        text = json.dumps(value, ensure_ascii=ascii_only, indent=indent)
+        assert checks._deeper_than(text, limit) == (_depth(value) > limit), text
+
+
+def test_depth_of_strings_that_look_like_brackets():
+    # Brackets in strings, escaped quotes and backslashes before a closing quote do not count.
+    assert not checks._deeper_than(json.dumps({"a": "[[[[" * 50, "b": ['\\"[[[\\', "]]]"]}), 2)
+    assert checks._deeper_than(json.dumps([[["\\"]]]), 2)
+    assert not checks._deeper_than(json.dumps([[["\\"]]]), 3)
+    assert not checks._deeper_than('"[[["', 0)
+
+
+def test_a_deep_record_with_many_brackets_is_still_refused():
+    record = json.dumps({"text": "abc", "spans": [{"a": [1]} for _ in range(40)], "meta": {"k": [[[[]]]]}})
+    deep = record.replace("[[[[]]]]", "[" * 70 + "]" * 70)
+    checks.loads(record)
+    try:
+        checks.loads(deep)
+    except ValueError as exc:
+        assert "more than 64 levels deep" in str(exc)
+    else:
+        raise AssertionError("a record 70 levels deep was accepted")
+
+
+def _layer(doc_id: str, text: str, spans, claims=()) -> AnnotatedDocument:
+    return AnnotatedDocument(Document(id=doc_id, title=doc_id, text=text), "alice", list(spans), list(claims))
+
+
+def test_rows_with_a_nul_or_control_characters_are_stored_exactly(seeded_store):
+    store = seeded_store
+    text = "Hwang said the budget rose"
+    spans = [Span(0, 5, "SPEAKER", id="s1", attrs={"k": "a\x00b\x01"}), Span(6, 10, "CLAIM", id="s2"),
+             Span(15, 21, "ENTITY", id="s3", attrs={"q": "\u2028\"\\"})]
+    claims = [Claim(span="s2", members=("s1", "s3"), note="note\x01\x00end", id="c1"),
+              Claim(span=None, members=("s3",), note="é😀", id="c2", attrs={"x": [1, None]})]
+    store.import_items([_layer("d1", text, spans, claims)])
+    rows = store.db.execute('SELECT start, "end", label, attrs FROM spans WHERE doc_id = ? ORDER BY start',
+                            ("d1",)).fetchall()
+    assert rows == [(0, 5, "SPEAKER", json.dumps({"k": "a\x00b\x01"})), (6, 10, "CLAIM", "{}"),
+                    (15, 21, "ENTITY", json.dumps({"q": "\u2028\"\\"}, ensure_ascii=False))]
+    (layer,) = [item for item in store.iter_layers() if item.document.id == "d1"]
+    assert [(c.span, c.members, c.note, c.attrs) for c in layer.claims] == [
+        ("s2", ("s1", "s3"), "note\x01\x00end", {}), (None, ("s3",), "é😀", {"x": [1, None]})]
+
+
+def test_claims_name_the_right_rows_when_the_layer_grows(seeded_store):
+    """Row ids come from the one statement's last id: they must be the rows' own, also when the
+    layer already holds spans and other layers were written in between."""
+    store = seeded_store
+    text = "Hwang said the budget rose by 3 percent in 2024"
+    first = [Span(0, 5, "SPEAKER", id="a"), Span(6, 10, "CLAIM", id="b")]
+    store.import_items([_layer("d1", text, first, [Claim(span="b", members=("a",), id="c")]),
+                        _layer("d2", "Other text here", [Span(0, 5, "ENTITY", id="x")])])
+    more = [Span(0, 5, "SPEAKER", id="p"), Span(11, 21, "CLAIM", id="q"), Span(29, 38, "FIGURE", id="r"),
+            Span(42, 46, "ENTITY", id="t")]
+    store.import_items([_layer("d1", text, more, [Claim(span="q", members=("r", "p"), id="c2"),
+                                                  Claim(span="q", members=("t",), id="c3")])])
+    (layer,) = [item for item in store.iter_layers() if item.document.id == "d1"]
+    by_id = {span.id: (span.start, span.end, span.label) for span in layer.spans}
+    got = sorted((by_id[c.span], sorted(by_id[m] for m in c.members)) for c in layer.claims)
+    assert got == sorted([
+        ((6, 10, "CLAIM"), [(0, 5, "SPEAKER")]),
+        ((11, 21, "CLAIM"), [(0, 5, "SPEAKER"), (29, 38, "FIGURE")]),
+        ((11, 21, "CLAIM"), [(42, 46, "ENTITY")]),
+    ])
