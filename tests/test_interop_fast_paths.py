@@ -103,3 +103,57 @@ def test_claims_name_the_right_rows_when_the_layer_grows(seeded_store):
         ((11, 21, "CLAIM"), [(0, 5, "SPEAKER"), (29, 38, "FIGURE")]),
         ((11, 21, "CLAIM"), [(42, 46, "ENTITY")]),
     ])
+
+
+# --------------------------------------------------------------------------- tokenizer
+
+# Characters each rule of the tokenizer looks at: combining marks, joiners, variation selectors,
+# skin tones, tag characters, regional indicators, digits of scripts without spaces (Thai ๕),
+# CJK, separators between digits, every kind of white space.
+TOKEN_CHARS = st.sampled_from(
+    list("ab Z9_0.,:;-'\"\\") + ["\u0301", "\u200d", "\ufe0f", "\U0001F3FD", "\U000E0067", "\U000E007F",
+                                 "\U0001F1F0", "\U0001F1F7", "\U0001F600", "\u0e55", "\u0e01", "\u4e2d",
+                                 "\u3042", "\u00e9", "\u00b2", "\r", "\n", "\t", "\u00a0", "\u3000", "\x00",
+                                 "\u2028", "\x1f", "\u0663"])
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(TOKEN_CHARS, max_size=40).map("".join) | st.text(max_size=30))
+def test_fast_token_bounds_are_the_cluster_rules(text):
+    from annotator.formats.tokenize import _slow_bounds, token_bounds
+
+    assert token_bounds(text) == _slow_bounds(text)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(TOKEN_CHARS, min_size=1, max_size=40).map("".join) | st.text(min_size=1, max_size=30))
+def test_spacy_tokens_json_is_what_json_dumps_writes(text):
+    from annotator.formats.spacy import _tokens_json, spacy_bounds, spacy_tokens
+
+    starts, ends = spacy_bounds(text)
+    assert _tokens_json(text, starts, ends) == json.dumps(spacy_tokens(text), ensure_ascii=False)
+    assert [t["start"] for t in spacy_tokens(text)] == starts
+
+
+def test_fast_token_bounds_on_every_short_string():
+    """Every string of up to four characters from one of each kind (Hypothesis rarely puts a
+    letter, a separator and a digit in a row)."""
+    from itertools import product
+
+    from annotator.formats.tokenize import _slow_bounds, token_bounds
+
+    kinds = ["a", "7", ".", "-", " ", "\r", "\u0301", "\u200d", "\U0001F1F0", "\u0e55", "\u4e2d", "\u00b2"]
+    for size in range(1, 5):
+        for chars in product(kinds, repeat=size):
+            text = "".join(chars)
+            assert token_bounds(text) == _slow_bounds(text), text
+
+
+def test_fast_tokens_on_the_seeds_are_the_cluster_rules():
+    from annotator.formats.tokenize import _slow_bounds, token_bounds
+    from tests.conftest import SEEDS
+
+    texts = [path.read_text(encoding="utf-8") for path in sorted(SEEDS.glob("*.txt"))]
+    assert texts
+    for text in texts:
+        assert token_bounds(text) == _slow_bounds(text)
