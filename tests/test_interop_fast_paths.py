@@ -48,6 +48,10 @@ def test_depth_of_strings_that_look_like_brackets():
     assert checks._deeper_than(json.dumps([[["\\"]]]), 2)
     assert not checks._deeper_than(json.dumps([[["\\"]]]), 3)
     assert not checks._deeper_than('"[[["', 0)
+    # A string holding a bracket next to an empty one: the quote pairs must not be taken across strings.
+    assert not checks._deeper_than(json.dumps({"a": "[", "b": "", "c": "]]", "d": ""}), 1)
+    assert checks._deeper_than(json.dumps({"a": "]", "b": "", "c": [[]]}), 2)
+    assert not checks._deeper_than(json.dumps({"a": "]", "b": "", "c": [[]]}), 3)
 
 
 def test_a_deep_record_with_many_brackets_is_still_refused():
@@ -157,3 +161,51 @@ def test_fast_tokens_on_the_seeds_are_the_cluster_rules():
     assert texts
     for text in texts:
         assert token_bounds(text) == _slow_bounds(text)
+
+
+# --------------------------------------------------------------------------- spaCy tokens read
+
+TOKEN_VALUES = st.one_of(st.integers(min_value=-3, max_value=25), st.booleans(), st.none(), st.just(1.0),
+                         st.just("3"))
+TEXT = "Hwang said 3.5 percent"
+
+
+@st.composite
+def token_lists(draw):
+    """Tokens as our writer makes them, then some changed: a field set to anything or dropped, a
+    token replaced by one over any offsets (negative ones too) with the text those slice, or an
+    entry that is not a token."""
+    from annotator.formats.spacy import spacy_tokens
+
+    tokens = spacy_tokens(TEXT)
+    for _ in range(draw(st.integers(min_value=0, max_value=3))):
+        index = draw(st.integers(min_value=0, max_value=len(tokens) - 1))
+        how = draw(st.sampled_from(["set", "drop", "slice"]))
+        key = draw(st.sampled_from(["start", "end", "id", "text", "ws"]))
+        if how == "drop":
+            tokens[index].pop(key, None)
+        elif how == "set":
+            tokens[index][key] = draw(TOKEN_VALUES | st.sampled_from(["Hwang", "said", ""]))
+        else:
+            start, end = draw(st.integers(-3, 25)), draw(st.integers(-3, 25))
+            tokens[index] = {"text": TEXT[start:end], "start": start, "end": end, "id": draw(st.integers(0, 8))}
+    if draw(st.booleans()):
+        tokens.append(draw(st.sampled_from([[], "x", {"start": 0, "end": 5}, 3])))
+    return tokens
+
+
+@settings(max_examples=500, deadline=None)
+@given(token_lists())
+def test_spacy_tokens_checked_in_bulk_as_one_by_one(tokens):
+    """The bulk check accepts only what the one-by-one check accepts, and gives the same tokens."""
+    from annotator.formats.spacy import _checked_tokens, _usual_tokens
+
+    fast = _usual_tokens(tokens, TEXT)
+    try:
+        slow = _checked_tokens(tokens, TEXT)
+    except ValueError:
+        assert fast is None
+    else:
+        assert fast is None or fast == slow
+        if fast is not None:
+            assert list(map(type, fast)) == list(map(type, slow))  # True is not 1 as a token id

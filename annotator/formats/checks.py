@@ -198,11 +198,20 @@ def _deeper_than(text: str, limit: int) -> bool:
     or closes a string; strings go, and the depth is the largest running count of the brackets left.
     UTF-8 bytes other than ASCII are never a quote, a backslash or a bracket."""
     data = text.encode("utf-8", "surrogatepass")  # a string decoded from JSON may hold a lone surrogate
-    if b"\\" in data:
-        # Left to right, as a JSON reader pairs them: an escaped backslash, then an escaped quote.
-        data = data.replace(b"\\\\", b"").replace(b'\\"', b"")
-    skeleton = _STRING_SKELETON.sub(b"", data.translate(None, _NOT_STRUCTURE))
-    return max(accumulate(map(_NESTING.__getitem__, skeleton)), default=0) > limit
+    # Left to right, as a JSON reader pairs them: escaped backslashes, then escaped quotes.
+    if b"\\\\" in data:
+        data = data.replace(b"\\\\", b"")
+    if b'\\"' in data:
+        data = data.replace(b'\\"', b"")
+    skeleton = data.translate(None, _NOT_STRUCTURE)
+    # Strings without a bracket are two quotes in a row. Taking such pairs out left to right takes
+    # an opening quote with its closing one, or a closing quote with the next opening one when
+    # nothing lies between them; so the quotes left still pair up around string contents alone,
+    # and are cut out with what they enclose.
+    brackets = skeleton.replace(b'""', b"")
+    if b'"' in brackets:
+        brackets = _STRING_SKELETON.sub(b"", brackets)
+    return max(accumulate(map(_NESTING.__getitem__, brackets)), default=0) > limit
 
 
 # --------------------------------------------------------------------------- field types

@@ -27,6 +27,7 @@ from __future__ import annotations
 import json
 from itertools import count, repeat
 from json.encoder import encode_basestring
+from operator import itemgetter, le
 from pathlib import Path
 from typing import Any, Iterable, Iterator
 
@@ -105,6 +106,45 @@ def _int(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
+_TOKEN_FIELDS = tuple(map(itemgetter, ("start", "end", "id", "text")))
+
+
+def _usual_tokens(tokens: list, text: str) -> dict[int, dict] | None:
+    """The tokens by id, checked in bulk when they are what our writer (and spaCy's) writes: objects
+    with integer ``start``, ``end`` and ``id`` and the ``text`` they cover, as the loop in
+    ``_checked_tokens`` checks them one by one (a million tokens took it 3 s). None for anything
+    else, which that then judges and names."""
+    if not tokens:
+        return {}
+    if set(map(type, tokens)) != {dict}:
+        return None
+    try:
+        starts, ends, ids, texts = (list(map(field, tokens)) for field in _TOKEN_FIELDS)
+    except KeyError:
+        return None
+    if set(map(type, starts)) != {int} or set(map(type, ends)) != {int} or set(map(type, ids)) != {int}:
+        return None  # bool is not int here, nor is a float
+    if min(starts) < 0 or max(ends) > len(text) or not all(map(le, starts, ends)):
+        return None
+    if texts != list(map(text.__getitem__, map(slice, starts, ends))):
+        return None
+    return dict(zip(ids, tokens))
+
+
+def _checked_tokens(tokens: list, text: str) -> dict[int, dict]:
+    """The tokens by id (by position where a token has no integer id), each checked."""
+    token_by_id: dict[int, dict] = {}
+    for index, token in enumerate(tokens):
+        if not isinstance(token, dict) or not _int(token.get("start")) or not _int(token.get("end")):
+            raise ValueError(f"token {index} must be an object with integer 'start' and 'end'")
+        if not 0 <= token["start"] <= token["end"] <= len(text):
+            raise ValueError(f"token {index}: offsets [{token['start']}, {token['end']}) are out of range")
+        if "text" in token and token["text"] != text[token["start"] : token["end"]]:
+            raise ValueError(f"token {index}: its text {token['text']!r} differs from the document's text")
+        token_by_id[token.get("id", index) if _int(token.get("id")) else index] = token
+    return token_by_id
+
+
 def _parse(obj: Any, *, default_annotator: str, where: str) -> AnnotatedDocument | None:
     if not isinstance(obj, dict):
         raise ValueError("each line must be a JSON object")
@@ -131,14 +171,8 @@ def _parse(obj: Any, *, default_annotator: str, where: str) -> AnnotatedDocument
     token_by_id: dict[int, dict] = {}
     if tokens is not None:
         tokens = checks.optional_list(tokens, "'tokens'")
-        for index, token in enumerate(tokens):
-            if not isinstance(token, dict) or not _int(token.get("start")) or not _int(token.get("end")):
-                raise ValueError(f"token {index} must be an object with integer 'start' and 'end'")
-            if not 0 <= token["start"] <= token["end"] <= len(text):
-                raise ValueError(f"token {index}: offsets [{token['start']}, {token['end']}) are out of range")
-            if "text" in token and token["text"] != text[token["start"] : token["end"]]:
-                raise ValueError(f"token {index}: its text {token['text']!r} differs from the document's text")
-            token_by_id[token.get("id", index) if _int(token.get("id")) else index] = token
+        usual = _usual_tokens(tokens, text)
+        token_by_id = usual if usual is not None else _checked_tokens(tokens, text)
 
     raw_spans = checks.optional_list(obj.get("spans"), "'spans'")
     spans: list[Span] = []
