@@ -160,11 +160,11 @@ def link_relations(
     by_id = {str(span.id): span for span in spans}
     members: dict[str, list[str]] = {}
     for rel_id, from_id, to_id, rel_type in relations:
-        name = f"relation {rel_id!r}" if rel_id is not None else "a relation"
-        for end_id in (from_id, to_id):
-            if str(end_id) not in by_id:
-                raise ValueError(f"{where}: {name} points to {end_id!r}, which is not a span here")
-        source, target = by_id[str(from_id)], by_id[str(to_id)]
+        source, target = by_id.get(str(from_id)), by_id.get(str(to_id))
+        if source is None or target is None:
+            name = f"relation {rel_id!r}" if rel_id is not None else "a relation"
+            missing = from_id if source is None else to_id
+            raise ValueError(f"{where}: {name} points to {missing!r}, which is not a span here")
         if source.label == CLAIM or target.label == CLAIM:
             claim_span, member = (source, target) if source.label == CLAIM else (target, source)
             listed = members.setdefault(str(claim_span.id), [])
