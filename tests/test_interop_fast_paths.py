@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from annotator.formats import checks
@@ -209,3 +209,63 @@ def test_spacy_tokens_checked_in_bulk_as_one_by_one(tokens):
         assert fast is None or fast == slow
         if fast is not None:
             assert list(map(type, fast)) == list(map(type, slow))  # True is not 1 as a token id
+
+
+# --------------------------------------------------------------------------- doccano records read
+
+ANY_FIELD = st.one_of(st.integers(min_value=-2, max_value=12), st.booleans(), st.none(), st.just(2.0),
+                      st.sampled_from(["", " ", "7", "ENTITY", "e1"]))
+
+
+# Mostly what the fast path takes, so that its edges (a negative offset, an empty id, a bool) are met.
+OFFSET = st.one_of(st.integers(min_value=-2, max_value=15), st.integers(min_value=-2, max_value=15), ANY_FIELD)
+ID = st.one_of(st.integers(min_value=0, max_value=3), st.sampled_from(["", "e1", "99", True]), ANY_FIELD)
+LABEL = st.one_of(st.sampled_from(["ENTITY", "SPEAKER"]), st.sampled_from(["ENTITY", "", " "]), ANY_FIELD)
+ENTITY = st.fixed_dictionaries({"id": ID, "start_offset": OFFSET, "end_offset": OFFSET, "label": LABEL},
+                               optional={"start": OFFSET, "end": OFFSET})
+RELATION = st.fixed_dictionaries({"from_id": ID, "to_id": ID, "type": LABEL}, optional={"id": ID})
+
+
+@settings(max_examples=1500, deadline=None)
+@example({"id": 1, "start_offset": -1, "end_offset": 3, "label": "E"}, {})
+@example({"id": "", "start_offset": 0, "end_offset": 3, "label": "E"}, {})
+@example({"id": True, "start_offset": 0, "end_offset": 3, "label": "E"}, {})
+@example({"id": 1, "start": 0, "end_offset": 3, "label": " "}, {})
+@example({}, {"from_id": True, "to_id": 99, "type": "x"})
+@example({}, {"from_id": 99, "to_id": 99, "type": "x", "id": False})
+@example({}, {"from_id": 99, "to_id": 2.0, "type": "x"})
+@given(ENTITY | st.dictionaries(st.sampled_from(["id", "start_offset", "end_offset", "start", "end", "label"]),
+                                ANY_FIELD, max_size=6),
+       RELATION | st.dictionaries(st.sampled_from(["id", "from_id", "to_id", "type"]), ANY_FIELD, max_size=4))
+def test_doccano_usual_entities_and_relations_read_as_the_checks_read_them(entity, relation):
+    """A record of one entity and one relation: where the fast path takes them, the record reads
+    exactly as with the fast path refusing everything (the checks one by one)."""
+    import pytest
+
+    from annotator.formats import doccano
+
+    text = "Hwang said it"
+    other = {"id": 99, "start_offset": 0, "end_offset": 5, "label": "SPEAKER"}
+    # Each alone, so that a refusal of the other cannot hide a difference.
+    for obj in ({"text": text, "entities": [entity, other]},
+                {"text": text, "entities": [other, {"id": 1, "start_offset": 6, "end_offset": 10, "label": "CLAIM"}],
+                 "relations": [relation]}):
+        fast = _doccano_outcome(doccano, obj)
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(doccano, "_usual_entity", lambda raw, length: None)
+            patch.setattr(doccano, "_usual_relation", lambda raw: None)
+            slow = _doccano_outcome(doccano, obj)
+        assert fast == slow
+
+
+def _doccano_outcome(doccano, obj):
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            item = doccano._parse(obj, default_annotator="alice", where="f, line 1")
+        except ValueError as exc:
+            return ("refused", str(exc))
+    return ("read", [(s.id, s.start, s.end, s.label, s.attrs) for s in item.spans],
+            [(c.span, c.members) for c in item.claims])

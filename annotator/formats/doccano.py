@@ -265,6 +265,7 @@ def unique_spans(spans: list[Span], *, where: str) -> tuple[list[Span], dict[str
 # --------------------------------------------------------------------------- reading
 
 _KNOWN_KEYS = {"id", "text", "title", "annotator", "label", "entities", "relations", "meta"}
+_ID_TYPES = (int, str)  # type(...) in: a bool is neither
 
 
 def read(path: str | Path, *, default_annotator: str, progress=None) -> list[AnnotatedDocument]:
@@ -294,6 +295,31 @@ def _raw_span(raw: Any, index: int) -> tuple[Any, Any, Any, Any]:
     raise ValueError(f"span {index} must be [start, end, label] or an object, not {raw!r}")
 
 
+def _usual_entity(raw: Any, length: int) -> Span | None:
+    """The usual entity (an integer or string id, integer offsets inside the text, a label) as the
+    checks in ``_parse`` would take it, without the names they quote (half of a 100,000-entity
+    import's reading); None for anything else, which they then judge."""
+    if type(raw) is not dict:
+        return None
+    span_id, label = raw.get("id"), raw.get("label")
+    start, end = raw.get("start_offset", raw.get("start")), raw.get("end_offset", raw.get("end"))
+    if ((type(span_id) is int or type(span_id) is str and span_id) and type(start) is int and type(end) is int
+            and 0 <= start < end <= length and type(label) is str and label.strip()):
+        return Span(start=start, end=end, label=label, id=str(span_id), attrs={})
+    return None
+
+
+def _usual_relation(raw: Any) -> tuple[str | None, str, str, str] | None:
+    """The usual relation (integer or string ids, a type) as ``_parse`` takes it; None for others."""
+    if type(raw) is not dict:
+        return None
+    rel_id, from_id, to_id, rel_type = raw.get("id"), raw.get("from_id"), raw.get("to_id"), raw.get("type")
+    if (type(from_id) in _ID_TYPES and type(to_id) in _ID_TYPES and (rel_id is None or type(rel_id) in _ID_TYPES)
+            and type(rel_type) is str and rel_type.strip()):
+        return None if rel_id is None else str(rel_id), str(from_id), str(to_id), rel_type
+    return None
+
+
 def _parse(obj: Any, *, default_annotator: str, where: str) -> AnnotatedDocument:
     if not isinstance(obj, dict):
         raise ValueError("each record must be a JSON object")
@@ -319,7 +345,13 @@ def _parse(obj: Any, *, default_annotator: str, where: str) -> AnnotatedDocument
     raw_spans = checks.optional_list(obj.get("entities", obj.get("label")), "'label'/'entities'")
     spans: list[Span] = []
     seen: set[str] = set()
+    length = len(text)
     for index, raw in enumerate(raw_spans, start=1):
+        usual = _usual_entity(raw, length)
+        if usual is not None and usual.id not in seen:
+            seen.add(usual.id)
+            spans.append(usual)
+            continue
         span_id, start, end, label = _raw_span(raw, index)
         span_id = checks.id_value(span_id, f"span {index}: 'id'") or f"s{index}"
         name = f"span {span_id!r}" if isinstance(raw, dict) and raw.get("id") is not None else f"span {index}"
@@ -334,6 +366,10 @@ def _parse(obj: Any, *, default_annotator: str, where: str) -> AnnotatedDocument
     raw_relations = checks.optional_list(obj.get("relations"), "'relations'")
     relations = []
     for index, raw in enumerate(raw_relations, start=1):
+        usual_relation = _usual_relation(raw)
+        if usual_relation is not None:
+            relations.append(usual_relation)
+            continue
         if not isinstance(raw, dict) or "from_id" not in raw or "to_id" not in raw:
             raise ValueError(f"relation {index} must be an object with 'from_id' and 'to_id'")
         name = f"relation {raw.get('id', index)!r:.60}"
