@@ -44,7 +44,7 @@ from ..errors import InputError
 from ..model import AnnotatedDocument, Document, Span, text_sha256
 from . import checks
 from .base import WriteReport, read_text
-from .doccano import link_relations, relations_for_write, unique_spans, warn
+from .shared import link_relations, relations_for_write, unique_spans, warn
 from .jsonl import default_title, encode
 from .labelstudio_regions import Regions, iter_json_array
 

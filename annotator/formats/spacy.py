@@ -36,7 +36,7 @@ from ..errors import InputError
 from ..model import AnnotatedDocument, Document, Span, check_span, text_sha256
 from . import checks
 from .base import WriteReport
-from .doccano import iter_records, unique_spans, warn
+from .shared import iter_records, unique_spans, warn
 from .jsonl import default_title, json_object, packed
 from .tokenize import Aligner, token_bounds
 
