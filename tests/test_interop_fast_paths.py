@@ -269,3 +269,22 @@ def _doccano_outcome(doccano, obj):
             return ("refused", str(exc))
     return ("read", [(s.id, s.start, s.end, s.label, s.attrs) for s in item.spans],
             [(c.span, c.members) for c in item.claims])
+
+
+# --------------------------------------------------------------------------- export order
+
+
+def test_layers_read_in_sqlite_order_are_the_layers_sorted_in_python(seeded_store):
+    """iter_layers takes the span order from SQLite; annotated_documents sorts in Python. Same
+    offsets, labels that sort differently by bytes than by letters in some collations."""
+    store = seeded_store
+    text = "Hwang said the budget rose by 3 percent"
+    labels = ["\u00c9T", "ZED", "abc", "\U0001F600", "ENTITY", "E"]
+    spans = [Span(start, end, label, id=f"x{n}")
+             for n, (start, end, label) in enumerate((s, e, lab) for lab in labels for s, e in ((6, 10), (0, 5), (0, 10)))]
+    store.import_items([_layer("d1", text, list(reversed(spans)),
+                               [Claim(span="x0", members=("x1", "x2"), id="c"), Claim(span="x4", members=("x0",))])])
+    by_batch = [(i.document.id, i.annotator, i.spans, i.claims) for i in store.iter_layers()]
+    whole = [(i.document.id, i.annotator, i.spans, i.claims) for i in store.annotated_documents()]
+    assert by_batch == whole
+    assert [s.label for s in by_batch[-1][2]][:3] == ["E", "ENTITY", "ZED"]

@@ -160,15 +160,22 @@ def relations_for_write(
     pairs: list[tuple[Span, Span, str, dict]] = []
     claim_spans_seen: set[str] = set()
     for claim in item.claims:
-        label = f"{doc.id}: claim {claim.id!r}"
         statement = by_id.get(str(claim.span)) if claim.span is not None else None
+        members = [by_id[str(m)] for m in claim.members if str(m) in by_id]
+        if (statement is not None and statement.label == CLAIM and members and len(members) == len(claim.members)
+                and str(statement.id) not in claim_spans_seen and not (claim.note and not carries_notes)):
+            # The usual claim: nothing to report, so no name built for a report.
+            claim_spans_seen.add(str(statement.id))
+            pairs.extend((statement, member, member.label, {}) for member in members)
+            report.claims += 1
+            continue
+        label = f"{doc.id}: claim {claim.id!r}"
         if statement is None:
             report.skipped.append(f"{label}: it has no statement span, so it cannot be written as relations")
             continue
         if statement.label != CLAIM:
             report.skipped.append(f"{label}: its statement span is labelled {statement.label!r}, not {CLAIM}")
             continue
-        members = [by_id[str(m)] for m in claim.members if str(m) in by_id]
         if len(members) < len(claim.members):
             report.warnings.append(f"{label}: some members are not spans of this document; left out")
         if not members:
