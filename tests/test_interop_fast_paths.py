@@ -288,3 +288,65 @@ def test_layers_read_in_sqlite_order_are_the_layers_sorted_in_python(seeded_stor
     whole = [(i.document.id, i.annotator, i.spans, i.claims) for i in store.annotated_documents()]
     assert by_batch == whole
     assert [s.label for s in by_batch[-1][2]][:3] == ["E", "ENTITY", "ZED"]
+
+
+# --------------------------------------------------------------------------- Label Studio regions read
+
+
+class _Text(str):
+    """A string the fast paths (``type(x) is str``) do not take: the checks one by one read it."""
+
+
+def _slow(value):
+    if isinstance(value, str):
+        return _Text(value)
+    if isinstance(value, list):
+        return [_slow(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _slow(v) for k, v in value.items()}
+    return value
+
+
+def _ls_outcome(task):
+    import warnings
+
+    from annotator.formats import labelstudio
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            items = labelstudio._parse_task(task, default_annotator="alice", where="f, line 1")
+        except ValueError as exc:
+            return ("refused", str(exc))
+    return ("read", [[(str(s.id), s.start, s.end, str(s.label), s.attrs) for s in i.spans] for i in items],
+            [[(str(c.span), tuple(map(str, c.members))) for c in i.claims] for i in items])
+
+
+REGION_ID = st.sampled_from(["r1", "r2", "", "c"]) | ANY_FIELD
+LS_REGION = st.one_of(
+    st.fixed_dictionaries({"type": st.sampled_from(["labels", "relation"]), "id": REGION_ID,
+                           "value": st.fixed_dictionaries({"start": OFFSET, "end": OFFSET, "labels": st.lists(LABEL, max_size=2)},
+                                                          optional={"text": st.sampled_from(["Hwang", "said", " Hwang"])})}),
+    st.fixed_dictionaries({"type": st.just("relation"), "from_id": REGION_ID, "to_id": REGION_ID,
+                           "labels": st.lists(LABEL, max_size=2)}, optional={"id": REGION_ID}),
+)
+
+
+@settings(max_examples=800, deadline=None)
+@example([{"type": "relation", "from_id": "c", "to_id": "r1", "labels": ["SPEAKER"], "id": ""}])
+@example([{"type": "labels", "id": "r1", "value": {"start": 0, "end": 5, "labels": ["E"], "text": " Hwang"}}])
+@example([{"type": "relation", "from_id": "c", "to_id": "r1", "labels": [" "]}])
+@example([{"type": "relation", "from_id": "r1", "to_id": "r1", "labels": ["X"], "id": True}])
+@example([{"type": "relation", "from_id": "r1", "to_id": 3, "labels": ["X"]}])
+@example([{"type": "labels", "id": "r2", "value": {"start": 0, "end": 5, "labels": ["E", "F"]}}])
+@example([{"type": "labels", "id": "r1", "value": {"start": 0, "end": 5, "labels": ["E"]}}])
+@given(st.lists(LS_REGION, max_size=3))
+def test_label_studio_fast_regions_read_as_the_checks_read_them(regions):
+    """The same task read with plain strings (fast paths) and with a str subclass that only the
+    checks one by one take: the same spans, claims or refusal."""
+    text = "Hwang said it"
+    base = [{"id": "c", "type": "labels", "value": {"start": 6, "end": 10, "labels": ["CLAIM"]}},
+            {"id": "r1", "type": "labels", "value": {"start": 0, "end": 5, "labels": ["SPEAKER"]}}]
+    task = {"data": {"text": text}, "annotations": [{"id": 1, "result": base + regions}]}
+    slow_task = {"data": {"text": text}, "annotations": [{"id": 1, "result": base + _slow(regions)}]}
+    assert _ls_outcome(task) == _ls_outcome(slow_task)
