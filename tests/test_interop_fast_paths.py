@@ -350,3 +350,16 @@ def test_label_studio_fast_regions_read_as_the_checks_read_them(regions):
     task = {"data": {"text": text}, "annotations": [{"id": 1, "result": base + regions}]}
     slow_task = {"data": {"text": text}, "annotations": [{"id": 1, "result": base + _slow(regions)}]}
     assert _ls_outcome(task) == _ls_outcome(slow_task)
+
+
+def test_the_store_still_refuses_bad_spans_given_to_it_directly(seeded_store):
+    """Store.import_items checks spans inline for the usual case; what that lets past must still be
+    refused (a blank label it would add to the scheme, offsets out of the text, a bool offset)."""
+    import pytest
+
+    from annotator.errors import EditError
+
+    for span in (Span(0, 5, "  "), Span(0, 99, "ENTITY"), Span(True, 5, "ENTITY"), Span(3, 3, "ENTITY")):
+        with pytest.raises(EditError):
+            seeded_store.import_items([_layer("d9", "Hwang said it", [span])])
+    assert "d9" not in seeded_store.document_ids()

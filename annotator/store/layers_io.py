@@ -186,7 +186,7 @@ class LayerIOMixin:
             # check_span's test for the usual good span, inline; anything else goes through it for
             # its message.
             if not (type(start) is int and type(end) is int and 0 <= start < end <= length
-                    and type(label) is str and label in labels):
+                    and type(label) is str and label in labels and label.strip()):
                 problem = check_span(length, start, end, label)
                 if problem:
                     raise EditError(f"document {item.document.id!r}: {problem}")
