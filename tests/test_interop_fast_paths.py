@@ -1,8 +1,9 @@
 """The fast paths of the interchange formats (issue 10) give what the slow ones gave.
 
 Each fast path is checked against the plain way it replaced: the JSON depth read off a record's
-text against a walk over the decoded value, one-statement inserts against rows that only the slow
-path can store (a NUL), and so on.
+text against a walk over the decoded value, the tokenizer's pattern against the cluster rules,
+each reader's usual-case path against the checks one by one; and the store's import of rows no
+fast path may spoil (a NUL, control characters, claims over a layer that grows).
 """
 
 from __future__ import annotations
@@ -88,8 +89,8 @@ def test_rows_with_a_nul_or_control_characters_are_stored_exactly(seeded_store):
 
 
 def test_claims_name_the_right_rows_when_the_layer_grows(seeded_store):
-    """Row ids come from the one statement's last id: they must be the rows' own, also when the
-    layer already holds spans and other layers were written in between."""
+    """Claims name their spans' row ids, also when the layer already holds spans and other layers
+    were written in between (the import looks new ids up after its bulk insert)."""
     store = seeded_store
     text = "Hwang said the budget rose by 3 percent in 2024"
     first = [Span(0, 5, "SPEAKER", id="a"), Span(6, 10, "CLAIM", id="b")]

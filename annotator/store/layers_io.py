@@ -27,26 +27,6 @@ def _import_cache_kib() -> int:
 IMPORT_CACHE_KIB = _import_cache_kib()
 
 
-def _insert_rows(conn: Any, table: str, columns: tuple[str, ...], fixed: tuple, fixed_columns: tuple[str, ...],
-                 rows: list[tuple], conflict: str = "") -> int | None:
-    """Insert ``rows`` (values of ``columns``, each row also given ``fixed``) by one statement, not
-    one per row: the span-end trigger makes every statement keep a statement journal
-    (executemany: 1.4 s for 100,000 spans in 1,000 layers; one statement per layer: 0.6 s). The
-    trigger, the CHECK and the foreign keys still judge every row, and ``json_each`` keeps the
-    list's order, so AUTOINCREMENT ids rise in it as before. SQLite's JSON cuts a string at a NUL
-    (``\\u0000``): such rows go in as parameters, one statement each. The last row id of the one
-    statement (the rows got the ids before it, in order), None for rows given one by one."""
-    payload = json.dumps(rows, ensure_ascii=False)  # a lone surrogate still fails, as a parameter would
-    names = ", ".join(fixed_columns + columns)
-    if "\\u0000" in payload:
-        marks = ", ".join("?" * (len(fixed) + len(columns)))
-        conn.executemany(f"INSERT {conflict} INTO {table} ({names}) VALUES ({marks})", [fixed + row for row in rows])
-        return None
-    values = ", ".join([f"?{n}" for n in range(1, len(fixed) + 1)] + [f"value ->> {n}" for n in range(len(columns))])
-    return conn.execute(f"INSERT {conflict} INTO {table} ({names}) SELECT {values} FROM json_each(?{len(fixed) + 1})",
-                        (*fixed, payload)).lastrowid
-
-
 class LayerIOMixin:
     """Import and export of whole layers."""
 
@@ -180,7 +160,6 @@ class LayerIOMixin:
             )
         }
         new_rows = []
-        new_keys = []
         for span in item.spans:
             start, end, label = span.start, span.end, span.label
             # check_span's test for the usual good span, inline; anything else goes through it for
@@ -197,21 +176,17 @@ class LayerIOMixin:
                 result.spans_existing += 1
                 continue
             existing[key] = None  # placeholder until the row id is known
-            new_keys.append(key)
-            new_rows.append((start, end, label, json.dumps(span.attrs, ensure_ascii=False) if span.attrs else "{}"))
-        last = None
+            new_rows.append((doc_id, annotator, start, end, label,
+                             json.dumps(span.attrs, ensure_ascii=False) if span.attrs else "{}", stamp, stamp))
+        insert = ('INSERT INTO spans (doc_id, annotator, start, "end", label, attrs, created_at, updated_at)'
+                  " VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
         if new_rows:
-            last = _insert_rows(db.conn, "spans", ("start", '"end"', "label", "attrs"), (doc_id, annotator, stamp, stamp),
-                                ("doc_id", "annotator", "created_at", "updated_at"), new_rows)
+            db.conn.executemany(insert, new_rows)
         if new_rows and (item.claims or annotator == GOLD):
-            # Claims and gold provenance need the new row ids. One statement gave them the ids
-            # after the last one ever used, one by one in its order; else (rows given one by one)
-            # one look-up of the layer, whose offsets and label are unique in it.
-            if last is not None:
-                existing.update(zip(new_keys, range(last - len(new_rows) + 1, last + 1)))
-            else:
-                existing.update(((s, e, lab), i) for i, s, e, lab in db.execute(
-                    'SELECT id, start, "end", label FROM spans WHERE doc_id = ? AND annotator = ?', (doc_id, annotator)))
+            # Claims and gold provenance need the new row ids: one look-up of the layer (its
+            # offsets and label are unique in it) rather than one INSERT per span.
+            existing.update(((s, e, lab), i) for i, s, e, lab in db.execute(
+                'SELECT id, start, "end", label FROM spans WHERE doc_id = ? AND annotator = ?', (doc_id, annotator)))
         result.spans_added += len(new_rows)
         if item.claims or annotator == GOLD:
             id_map = {str(span.id): existing[(span.start, span.end, span.label)] for span in item.spans}
@@ -270,22 +245,22 @@ class LayerIOMixin:
                 raise EditError(f"document {item.document.id!r}: claim {claim.id!r}: its statement cannot also "
                                 "be one of its members")
             decided.append((claim, None))
-            new_rows.append((statement, claim.note, json.dumps(claim.attrs, ensure_ascii=False) if claim.attrs else "{}"))
+            new_rows.append((doc_id, item.annotator, statement, claim.note, stamp or now(),
+                             json.dumps(claim.attrs, ensure_ascii=False) if claim.attrs else "{}"))
             new_members.append(sorted(members))
         if new_rows:
             # In bulk: the layer is touched already and every id in id_map is a span of this layer
             # (so _insert_claim's and _attach's checks would only repeat themselves). New rows get
             # ids above every earlier one (AUTOINCREMENT), in the order inserted.
-            last = _insert_rows(self.db.conn, "claims", ("span_id", "note", "attrs"),
-                                (doc_id, item.annotator, stamp or now()), ("doc_id", "annotator", "created_at"), new_rows)
-            if last is not None:
-                added = list(range(last - len(new_rows) + 1, last + 1))
-            else:
-                ids = [r[0] for r in self.db.execute(
-                    "SELECT id FROM claims WHERE doc_id = ? AND annotator = ? ORDER BY id", (doc_id, item.annotator))]
-                added = ids[len(ids) - len(new_rows):]
-            _insert_rows(self.db.conn, "claim_members", ("claim_id", "span_id"), (), (), [
-                (claim_id, member) for claim_id, members in zip(added, new_members) for member in members], "OR IGNORE")
+            self.db.conn.executemany(
+                "INSERT INTO claims (doc_id, annotator, span_id, note, created_at, attrs) VALUES (?, ?, ?, ?, ?, ?)",
+                new_rows)
+            ids = [r[0] for r in self.db.execute(
+                "SELECT id FROM claims WHERE doc_id = ? AND annotator = ? ORDER BY id", (doc_id, item.annotator))]
+            added = ids[len(ids) - len(new_rows):]
+            self.db.conn.executemany(
+                "INSERT OR IGNORE INTO claim_members (claim_id, span_id) VALUES (?, ?)",
+                [(claim_id, member) for claim_id, members in zip(added, new_members) for member in members])
             fresh_ids = iter(added)
             decided = [(claim, next(fresh_ids) if claim_id is None else claim_id) for claim, claim_id in decided]
             result.claims_added += len(new_rows)
