@@ -1,7 +1,6 @@
 """The fast paths of the interchange formats (issue 10) give what the slow ones gave.
 
-Each fast path is checked against the plain way it replaced: the JSON depth read off a record's
-text against a walk over the decoded value, the tokenizer's pattern against the cluster rules,
+Each fast path is checked against the plain way it replaced: the tokenizer's pattern against the cluster rules,
 each reader's usual-case path against the checks one by one; and the store's import of rows no
 fast path may spoil (a NUL, control characters, claims over a layer that grows).
 """
@@ -15,45 +14,6 @@ from hypothesis import strategies as st
 
 from annotator.formats import checks
 from annotator.model import AnnotatedDocument, Claim, Document, Span
-
-# Strings that try to fool a reading of the text: brackets, quotes and backslashes inside strings.
-TRICKY = st.text(alphabet=st.sampled_from('[]{}"\\,:ab é😀\n\x00'), max_size=8)
-
-
-def _depth(value) -> int:
-    if isinstance(value, dict):
-        return 1 + max((_depth(v) for v in value.values()), default=0)
-    if isinstance(value, list):
-        return 1 + max((_depth(v) for v in value), default=0)
-    return 0
-
-
-JSON_VALUES = st.recursive(
-    st.none() | st.booleans() | st.integers() | TRICKY,
-    lambda children: st.lists(children, max_size=3) | st.dictionaries(TRICKY, children, max_size=3),
-    max_leaves=40,
-)
-
-
-@settings(max_examples=300, deadline=None)
-@given(JSON_VALUES, st.integers(min_value=0, max_value=8), st.booleans())
-def test_depth_read_off_the_text_is_the_depth_of_the_value(value, limit, ascii_only):
-    for indent in (None, 1):
-        text = json.dumps(value, ensure_ascii=ascii_only, indent=indent)
-        assert checks._deeper_than(text, limit) == (_depth(value) > limit), text
-
-
-def test_depth_of_strings_that_look_like_brackets():
-    # Brackets in strings, escaped quotes and backslashes before a closing quote do not count.
-    assert not checks._deeper_than(json.dumps({"a": "[[[[" * 50, "b": ['\\"[[[\\', "]]]"]}), 2)
-    assert checks._deeper_than(json.dumps([[["\\"]]]), 2)
-    assert not checks._deeper_than(json.dumps([[["\\"]]]), 3)
-    assert not checks._deeper_than('"[[["', 0)
-    # A string holding a bracket next to an empty one: the quote pairs must not be taken across strings.
-    assert not checks._deeper_than(json.dumps({"a": "[", "b": "", "c": "]]", "d": ""}), 1)
-    assert checks._deeper_than(json.dumps({"a": "]", "b": "", "c": [[]]}), 2)
-    assert not checks._deeper_than(json.dumps({"a": "]", "b": "", "c": [[]]}), 3)
-
 
 def test_a_deep_record_with_many_brackets_is_still_refused():
     record = json.dumps({"text": "abc", "spans": [{"a": [1]} for _ in range(40)], "meta": {"k": [[[[]]]]}})
