@@ -10,7 +10,7 @@ from ..errors import InputError
 from ..model import CLAIM, AnnotatedDocument, Claim, Document, Span, check_span
 from .base import read_text
 from .checks import folder_entries, split_lines
-from .doccano import span_ref, warn
+from .shared import span_ref, warn
 from .figure_notes import parse_figure_note
 from .jsonl import default_title
 

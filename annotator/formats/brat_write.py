@@ -11,7 +11,7 @@ from ..model import AnnotatedDocument, Span
 from ..output import SafeNames, folder_export, note_renames
 from .base import WriteReport
 from .brat_read import LINE_BREAKS
-from .doccano import relations_for_write, resolve_ref
+from .shared import relations_for_write, resolve_ref
 from .figure_notes import figure_note, worth_writing
 
 

@@ -39,232 +39,37 @@ Windows-1252 (``Korea’s`` stored as ``Koreaâ€™s``, every later offset off
 
 It writes ``annotator`` on each line so reviewer identity survives a round trip (doccano #1015). Claim notes, span ids and span attributes other than relations are not carried.
 
-This module also holds the relation/claim helpers the Label Studio and brat modules share.
+The relation/claim and JSON-lines helpers the formats share are in :mod:`annotator.formats.shared`
+(and importable from here as before).
 """
 
 from __future__ import annotations
 
 import json
-import warnings
 from pathlib import Path
 from typing import Any, Iterable, Iterator
 
+from .. import collector
 from ..atomic import atomic_write
 from ..errors import InputError
-from ..model import CLAIM, AnnotatedDocument, Claim, Document, Span, check_span, text_sha256
+from ..model import CLAIM, AnnotatedDocument, Document, Span, check_span, text_sha256
 from . import checks
-from .base import WriteReport, read_lines, read_text
+from .base import WriteReport
 from .jsonl import default_title
+from .shared import (  # noqa: F401  (re-exported: formats import these from here too)
+    iter_records, json_records, link_relations, read_records, relations_for_write, resolve_ref, span_ref,
+    unique_spans, warn,
+)
 
 NAME = "doccano"
 EXTENSIONS = (".jsonl",)
 DESCRIPTION = "doccano JSONL (sequence labelling or entities + relations; claims as relations)"
 
 
-# --------------------------------------------------------------------------- shared helpers
-
-
-def warn(message: str) -> None:
-    """Tell the caller about something read or written that is worth a look (not an error)."""
-    warnings.warn(message, UserWarning, stacklevel=3)
-
-
-def json_records(content: str, path: str | Path) -> list[tuple[int, Any]]:
-    """Decode a JSONL file into (line number, value) pairs, each value checked (depth, numbers,
-    strings: :func:`annotator.formats.checks.loads`).
-
-    Accepts one value per line and also concatenated, pretty-printed values (doccano's relation
-    export). A decoding error names the line where it happened; lines end at ``\\n``, ``\\r\\n``
-    or ``\\r``.
-    """
-    records: list[tuple[int, Any]] = []
-    first_error: tuple[int, str] | None = None
-    for lineno, line in enumerate(checks.split_lines(content), start=1):
-        if not line.strip():
-            continue
-        try:
-            records.append((lineno, checks.loads(line)))
-        except json.JSONDecodeError as exc:
-            first_error = (lineno, checks.decode_error(exc))
-            break
-        except ValueError as exc:
-            raise InputError(str(exc), path=str(path), line=lineno) from None
-    if first_error is None:
-        return records
-    # Not one value per line: try a stream of (possibly multi-line) values.
-    stream: list[tuple[int, Any]] = []
-    line_at = checks.LineCounter(content)
-    pos = 0
-    n = len(content)
-    while True:
-        while pos < n and content[pos].isspace():
-            pos += 1
-        if pos >= n:
-            return stream
-        lineno = line_at(pos)
-        try:
-            value, end = checks.DECODER.raw_decode(content, pos)
-        except json.JSONDecodeError as exc:
-            if records:  # the first line(s) were whole values: report the line-based error
-                raise InputError(first_error[1], path=str(path), line=first_error[0]) from None
-            raise InputError(checks.decode_error(exc), path=str(path), line=checks.line_at(content, exc.pos)) from None
-        except (RecursionError, ValueError) as exc:
-            raise InputError(checks.decode_error(exc), path=str(path), line=lineno) from None
-        try:
-            checks.check_record(value, content[pos:end])
-        except ValueError as exc:
-            raise InputError(str(exc), path=str(path), line=lineno) from None
-        stream.append((lineno, value))
-        pos = end
-
-
-def read_records(path: str | Path, progress=None) -> list[tuple[int, Any]]:
-    return list(iter_records(path, progress))
-
-
-def iter_records(path: str | Path, progress=None) -> Iterator[tuple[int, Any]]:
-    """(line number, value) of a JSONL file, read and yielded line by line with progress in bytes;
-    a file of multi-line values (doccano's pretty-printed relation export) is decoded whole instead,
-    going on after the values already yielded."""
-    yielded = 0
-    for lineno, line in read_lines(path, progress):
-        if not line.strip():
-            continue
-        try:
-            record = (lineno, checks.loads(line))
-        except json.JSONDecodeError:
-            # The values before this line were one per line, so the whole file's values begin
-            # with them: go on after them. Names the line of the first real error.
-            yield from json_records(read_text(path), path)[yielded:]
-            return
-        except ValueError as exc:
-            raise InputError(str(exc), path=str(path), line=lineno) from None
-        yielded += 1
-        yield record
-
-
-def span_ref(span: Span) -> dict[str, Any]:
-    """How a relation names its target span: by id, and by offsets and label as a fallback."""
-    return {"id": None if span.id is None else str(span.id), "start": span.start, "end": span.end, "label": span.label}
-
-
-def link_relations(
-    spans: list[Span], relations: list[tuple[Any, str, str, str]], *, where: str
-) -> list[Claim]:
-    """Turn (relation id, from span id, to span id, type) into claims or span relations.
-
-    A relation with a CLAIM span at one end makes the other end a member of that span's claim
-    (if both ends are CLAIM spans, the ``from`` end is the claim). Any other relation is appended to
-    the source span's ``attrs["relations"]``. Unknown span ids raise ``ValueError``.
-    """
-    by_id = {str(span.id): span for span in spans}
-    members: dict[str, list[str]] = {}
-    for rel_id, from_id, to_id, rel_type in relations:
-        name = f"relation {rel_id!r}" if rel_id is not None else "a relation"
-        for end_id in (from_id, to_id):
-            if str(end_id) not in by_id:
-                raise ValueError(f"{where}: {name} points to {end_id!r}, which is not a span here")
-        source, target = by_id[str(from_id)], by_id[str(to_id)]
-        if source.label == CLAIM or target.label == CLAIM:
-            claim_span, member = (source, target) if source.label == CLAIM else (target, source)
-            listed = members.setdefault(str(claim_span.id), [])
-            if str(member.id) not in listed and member.id != claim_span.id:
-                listed.append(str(member.id))
-            continue
-        entry: dict[str, Any] = {"type": rel_type, "target": span_ref(target)}
-        if rel_id is not None:
-            entry["id"] = str(rel_id)
-        source.attrs.setdefault("relations", []).append(entry)
-    return [
-        Claim(span=span_id, members=tuple(listed), id=f"c{index}")
-        for index, (span_id, listed) in enumerate(members.items(), start=1)
-    ]
-
-
-def resolve_ref(ref: Any, spans: list[Span]) -> Span | None:
-    """Find the span a stored relation target names, by id first, then by offsets and label."""
-    if not isinstance(ref, dict):
-        return None
-    for span in spans:
-        if ref.get("id") is not None and str(span.id) == str(ref["id"]):
-            if ref.get("start") in (None, span.start) and ref.get("end") in (None, span.end):
-                return span
-    for span in spans:
-        if (span.start, span.end, span.label) == (ref.get("start"), ref.get("end"), ref.get("label")):
-            return span
-    return None
-
-
-def relations_for_write(
-    item: AnnotatedDocument, report: WriteReport, *, carries_notes: bool = False
-) -> list[tuple[Span, Span, str, dict]]:
-    """The (source, target, type, stored relation) pairs a relation-capable format writes.
-
-    Claims become CLAIM-span -> member pairs typed with the member's label; stored non-claim
-    relations (``attrs["relations"]``) are written back when their target is still present.
-    Claims that cannot be expressed are described in ``report.skipped``; ``report.claims`` counts
-    the ones written.
-    """
-    doc = item.document
-    by_id = {str(span.id): span for span in item.spans}
-    pairs: list[tuple[Span, Span, str, dict]] = []
-    claim_spans_seen: set[str] = set()
-    for claim in item.claims:
-        label = f"{doc.id}: claim {claim.id!r}"
-        statement = by_id.get(str(claim.span)) if claim.span is not None else None
-        if statement is None:
-            report.skipped.append(f"{label}: it has no statement span, so it cannot be written as relations")
-            continue
-        if statement.label != CLAIM:
-            report.skipped.append(f"{label}: its statement span is labelled {statement.label!r}, not {CLAIM}")
-            continue
-        members = [by_id[str(m)] for m in claim.members if str(m) in by_id]
-        if len(members) < len(claim.members):
-            report.warnings.append(f"{label}: some members are not spans of this document; left out")
-        if not members:
-            report.skipped.append(f"{label}: it has no members; only its {CLAIM} span is written")
-            continue
-        if str(statement.id) in claim_spans_seen:
-            report.warnings.append(f"{label}: shares its {CLAIM} span with another claim; they read back as one")
-        claim_spans_seen.add(str(statement.id))
-        if claim.note and not carries_notes:
-            report.warnings.append(f"{label}: the claim note is not carried by this format")
-        for member in members:
-            pairs.append((statement, member, member.label, {}))
-        report.claims += 1
-    for span in item.spans:
-        for rel in span.attrs.get("relations") or []:
-            target = resolve_ref(rel.get("target"), item.spans) if isinstance(rel, dict) else None
-            if target is None:
-                report.warnings.append(f"{doc.id}: a {rel.get('type') if isinstance(rel, dict) else ''!s} relation "
-                                       f"from span {span.id!r} points to a span that is gone; not written")
-                continue
-            pairs.append((span, target, str(rel.get("type") or "related"), rel))
-    return pairs
-
-
-def unique_spans(spans: list[Span], *, where: str) -> tuple[list[Span], dict[str, str]]:
-    """Drop exact duplicates (same offsets and label), with a warning.
-
-    Returns the spans kept and a map from each dropped span's id to the id of the one kept.
-    """
-    kept: dict[tuple[int, int, str], Span] = {}
-    alias: dict[str, str] = {}
-    out = []
-    for span in spans:
-        key = (span.start, span.end, span.label)
-        if key in kept:
-            warn(f"{where}: span [{span.start}, {span.end}) {span.label} appears twice; kept once")
-            alias[str(span.id)] = str(kept[key].id)
-            continue
-        kept[key] = span
-        out.append(span)
-    return out, alias
-
-
 # --------------------------------------------------------------------------- reading
 
 _KNOWN_KEYS = {"id", "text", "title", "annotator", "label", "entities", "relations", "meta"}
+_ID_TYPES = (int, str)  # type(...) in: a bool is neither
 
 
 def read(path: str | Path, *, default_annotator: str, progress=None) -> list[AnnotatedDocument]:
@@ -294,6 +99,31 @@ def _raw_span(raw: Any, index: int) -> tuple[Any, Any, Any, Any]:
     raise ValueError(f"span {index} must be [start, end, label] or an object, not {raw!r}")
 
 
+def _usual_entity(raw: Any, length: int) -> Span | None:
+    """The usual entity (an integer or string id, integer offsets inside the text, a label) as the
+    checks in ``_parse`` would take it, without the names they quote (half of a 100,000-entity
+    import's reading); None for anything else, which they then judge."""
+    if type(raw) is not dict:
+        return None
+    span_id, label = raw.get("id"), raw.get("label")
+    start, end = raw.get("start_offset", raw.get("start")), raw.get("end_offset", raw.get("end"))
+    if ((type(span_id) is int or type(span_id) is str and span_id) and type(start) is int and type(end) is int
+            and 0 <= start < end <= length and type(label) is str and label.strip()):
+        return Span(start=start, end=end, label=label, id=str(span_id), attrs={})
+    return None
+
+
+def _usual_relation(raw: Any) -> tuple[str | None, str, str, str] | None:
+    """The usual relation (integer or string ids, a type) as ``_parse`` takes it; None for others."""
+    if type(raw) is not dict:
+        return None
+    rel_id, from_id, to_id, rel_type = raw.get("id"), raw.get("from_id"), raw.get("to_id"), raw.get("type")
+    if (type(from_id) in _ID_TYPES and type(to_id) in _ID_TYPES and (rel_id is None or type(rel_id) in _ID_TYPES)
+            and type(rel_type) is str and rel_type.strip()):
+        return None if rel_id is None else str(rel_id), str(from_id), str(to_id), rel_type
+    return None
+
+
 def _parse(obj: Any, *, default_annotator: str, where: str) -> AnnotatedDocument:
     if not isinstance(obj, dict):
         raise ValueError("each record must be a JSON object")
@@ -319,7 +149,13 @@ def _parse(obj: Any, *, default_annotator: str, where: str) -> AnnotatedDocument
     raw_spans = checks.optional_list(obj.get("entities", obj.get("label")), "'label'/'entities'")
     spans: list[Span] = []
     seen: set[str] = set()
+    length = len(text)
     for index, raw in enumerate(raw_spans, start=1):
+        usual = _usual_entity(raw, length)
+        if usual is not None and usual.id not in seen:
+            seen.add(usual.id)
+            spans.append(usual)
+            continue
         span_id, start, end, label = _raw_span(raw, index)
         span_id = checks.id_value(span_id, f"span {index}: 'id'") or f"s{index}"
         name = f"span {span_id!r}" if isinstance(raw, dict) and raw.get("id") is not None else f"span {index}"
@@ -334,6 +170,10 @@ def _parse(obj: Any, *, default_annotator: str, where: str) -> AnnotatedDocument
     raw_relations = checks.optional_list(obj.get("relations"), "'relations'")
     relations = []
     for index, raw in enumerate(raw_relations, start=1):
+        usual_relation = _usual_relation(raw)
+        if usual_relation is not None:
+            relations.append(usual_relation)
+            continue
         if not isinstance(raw, dict) or "from_id" not in raw or "to_id" not in raw:
             raise ValueError(f"relation {index} must be an object with 'from_id' and 'to_id'")
         name = f"relation {raw.get('id', index)!r:.60}"
@@ -374,6 +214,13 @@ def _overlapping(spans: list[Span]) -> int:
 def write(items: Iterable[AnnotatedDocument], path: str | Path, *, form: str | None = None) -> WriteReport:
     if form not in (None, *FORMS):
         raise InputError(f"the doccano form is 'label' or 'relation', not {form!r}")
+    # Without a form every item is held (below), a million small objects in no cycle: the
+    # collector walked them again and again (0.5-1 s of a 1,000 x 100 export).
+    with collector.paused():
+        return _write(items, path, form)
+
+
+def _write(items: Iterable[AnnotatedDocument], path: str | Path, form: str | None) -> WriteReport:
     report = WriteReport()
     left_out = [0, 0]  # claims, CLAIM spans (label form)
     overlaps = 0

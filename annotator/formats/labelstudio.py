@@ -46,7 +46,7 @@ from ..errors import InputError
 from ..model import AnnotatedDocument, Document, Span, text_sha256
 from . import checks
 from .base import WriteReport, read_text
-from .doccano import link_relations, relations_for_write, unique_spans, warn
+from .shared import link_relations, relations_for_write, unique_spans, warn
 from .figure_notes import PREFIX as FIGURE_NOTE, worth_writing
 from .jsonl import default_title, encode
 from .labelstudio_regions import Regions, iter_json_array
@@ -127,17 +127,27 @@ def _parse_result(result: Any, text: str, where: str, name: str) -> tuple[list[S
         # string id) decided without building the names the checks below would quote.
         value = region.get("value")
         region_id = region.get("id")
-        if region.get("type") == "labels" and type(value) is dict and type(region_id) is str and region_id:
+        kind = region.get("type")
+        if kind == "labels" and type(value) is dict and type(region_id) is str and region_id:
             start, end, labels = value.get("start"), value.get("end"), value.get("labels")
             if (type(start) is int and type(end) is int and 0 <= start < end <= length and type(labels) is list
-                    and len(labels) == 1 and type(labels[0]) is str and labels[0].strip()
-                    and value.get("text", text[start:end]) == text[start:end] and region_id not in used
+                    and len(labels) == 1 and type(labels[0]) is str and labels[0].strip() and region_id not in used
                     and "meta" not in region):
-                used.add(region_id)
-                spans.append(Span(start=start, end=end, label=labels[0], id=region_id, attrs={}))
-                first_span_of[region_id] = region_id
+                covered = text[start:end]
+                if value.get("text", covered) == covered:
+                    used.add(region_id)
+                    spans.append(Span(start=start, end=end, label=labels[0], id=region_id, attrs={}))
+                    first_span_of[region_id] = region_id
+                    continue
+        if kind == "relation":
+            # The common relation (string ends and id, one label) without the names the checks
+            # below would quote.
+            labels = region.get("labels")
+            if (type(region.get("from_id")) is str and type(region.get("to_id")) is str
+                    and type(region_id) in (str, type(None)) and type(labels) is list and len(labels) == 1
+                    and type(labels[0]) is str and labels[0].strip()):
+                relations.append((region_id, region["from_id"], region["to_id"], labels[0]))
                 continue
-        if region.get("type") == "relation":
             ends = [checks.id_value(region.get(k), f"{name}: relation {index}: {k!r}") for k in ("from_id", "to_id")]
             if None in ends:
                 raise ValueError(f"{name}: relation {index} needs 'from_id' and 'to_id'")

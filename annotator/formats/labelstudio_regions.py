@@ -11,7 +11,7 @@ from typing import Any, Iterator
 from ..errors import InputError
 from ..model import check_span
 from . import checks
-from .doccano import warn
+from .shared import warn
 
 
 def json_array(content: str, path: str | Path) -> list[tuple[int, Any]]:

@@ -162,24 +162,29 @@ class LayerIOMixin:
         }
         new_rows = []
         for span in item.spans:
-            problem = check_span(length, span.start, span.end, span.label)
-            if problem:
-                raise EditError(f"document {item.document.id!r}: {problem}")
-            if span.label not in labels:
-                raise EditError(f"document {item.document.id!r}: unknown label {span.label!r}")
-            key = (span.start, span.end, span.label)
+            start, end, label = span.start, span.end, span.label
+            # check_span's test for the usual good span, inline; anything else goes through it for
+            # its message.
+            if not (type(start) is int and type(end) is int and 0 <= start < end <= length
+                    and type(label) is str and label in labels and label.strip()):
+                problem = check_span(length, start, end, label)
+                if problem:
+                    raise EditError(f"document {item.document.id!r}: {problem}")
+                if label not in labels:
+                    raise EditError(f"document {item.document.id!r}: unknown label {label!r}")
+            key = (start, end, label)
             if key in existing:
                 result.spans_existing += 1
                 continue
             existing[key] = None  # placeholder until the row id is known
             attrs = span.attrs
-            if span.label == FIGURE and not attrs:  # the common case: the reading's JSON, memoised
-                attrs_json = self._figure_filler_now().attrs_json(item.document.text[span.start:span.end])
+            if label == FIGURE and not attrs:  # the common case: the reading's JSON, memoised
+                attrs_json = self._figure_filler_now().attrs_json(item.document.text[start:end])
             else:
-                if span.label == FIGURE or (attrs and "figure" in attrs):
-                    attrs = self._imported_figure(span.label, item.document.text[span.start:span.end], attrs)
+                if label == FIGURE or (attrs and "figure" in attrs):
+                    attrs = self._imported_figure(label, item.document.text[start:end], attrs)
                 attrs_json = json.dumps(attrs, ensure_ascii=False) if attrs else "{}"
-            new_rows.append((doc_id, annotator, span.start, span.end, span.label, attrs_json, stamp, stamp))
+            new_rows.append((doc_id, annotator, start, end, label, attrs_json, stamp, stamp))
         insert = ('INSERT INTO spans (doc_id, annotator, start, "end", label, attrs, created_at, updated_at)'
                   " VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
         if new_rows:
