@@ -35,6 +35,25 @@ class _Group:
     members: tuple[int, ...]
 
 
+def _groups(spans: list[Span | SpanRow], by_id: dict, claims: list[StoredClaim]) -> list[_Group]:
+    """The top-level rows: each claim with its members shown, then the spans in no claim."""
+    in_claims: set = set()
+    groups = []
+    for number, claim in enumerate(claims, start=1):
+        members = tuple(m for m in claim.members if m in by_id)
+        in_claims.update(members)
+        in_claims.add(claim.span_id)
+        groups.append(_Group(claim, number, members))
+    loose = tuple(s.id for s in spans if s.id not in in_claims)
+    if loose:
+        groups.append(_Group(None, 0, loose))
+    return groups
+
+
+def _key(group: _Group) -> int | None:
+    return group.claim.id if group.claim is not None else None
+
+
 class ClaimsModel(QAbstractItemModel):
     """Top-level rows are claims (then one row for the spans in no claim); children are spans.
 
@@ -60,19 +79,67 @@ class ClaimsModel(QAbstractItemModel):
         self.scheme = scheme
         self.spans = {s.id: s for s in spans}
         self._readings = {}
-        in_claims: set = set()
-        groups = []
-        for number, claim in enumerate(claims, start=1):
-            members = tuple(m for m in claim.members if m in self.spans)
-            in_claims.update(members)
-            in_claims.add(claim.span_id)
-            groups.append(_Group(claim, number, members))
-        loose = tuple(s.id for s in spans if s.id not in in_claims)
-        if loose:
-            groups.append(_Group(None, 0, loose))
-        self.groups = groups
-        self._loaded = min(len(groups), BATCH)
+        self.groups = _groups(spans, self.spans, claims)
+        self._loaded = min(len(self.groups), BATCH)
         self.endResetModel()
+
+    def patch(self, text: str, spans: list[Span | SpanRow], claims: list[StoredClaim], scheme: LabelScheme,
+              touched: frozenset) -> bool:
+        """Bring the model to what ``reset`` would make of the same layer after an edit, by inserting,
+        removing and repainting only the rows that differ (``touched``: span ids whose attributes,
+        such as a figure's reading, may have changed). Only when the same claims are shown in the
+        same order, as after tagging, relabelling, removing, attaching or detaching a span; else
+        False, with nothing changed, and the caller resets.
+
+        A reset makes the tree forget which rows were open (and the panel open them again, row by
+        row) and the view lay out every row anew; this costs what changed (the tree still repaints
+        what it shows after a row comes or goes)."""
+        if text is not self.text or scheme is not self.scheme:
+            return False
+        by_id = {s.id: s for s in spans}
+        groups = _groups(spans, by_id, claims)
+        if [_key(g) for g in groups] != [_key(g) for g in self.groups]:
+            return False
+        old_spans, self.spans = self.spans, by_id
+        changed = set(touched)
+        changed.update(i for i, span in by_id.items() if old_spans.get(i) != span)
+        for span_id in changed:
+            self._readings.pop(span_id, None)
+        for row, (group, new) in enumerate(zip(self.groups, groups)):
+            before = group.members
+            title_changed = group.claim != new.claim or (group.claim is None and len(before) != len(new.members))
+            group.claim = new.claim
+            if row >= self._loaded:  # the view knows nothing of this row yet
+                group.members = new.members
+                continue
+            top = self.index(row, 0)
+            self._replace_members(top, group, new.members)
+            if title_changed or (group.claim is not None and group.claim.span_id in changed):
+                self.dataChanged.emit(top, self.index(row, 1))
+            shown_before = set(before) & changed  # rows just inserted are painted anyway
+            for k, span_id in enumerate(group.members):
+                if span_id in shown_before:
+                    self.dataChanged.emit(self.index(k, 0, top), self.index(k, 1, top))
+        return True
+
+    def _replace_members(self, top: QModelIndex, group: "_Group", members: tuple[int, ...]) -> None:
+        """Replace the stretch between the common start and end of the old and new member lists:
+        one insertion or removal for the usual edit."""
+        old = group.members
+        head = 0
+        while head < len(old) and head < len(members) and old[head] == members[head]:
+            head += 1
+        tail = 0
+        while tail < len(old) - head and tail < len(members) - head and old[-1 - tail] == members[-1 - tail]:
+            tail += 1
+        if len(old) - tail > head:
+            self.beginRemoveRows(top, head, len(old) - tail - 1)
+            group.members = old[:head] + old[len(old) - tail:]
+            self.endRemoveRows()
+        if len(members) - tail > head:
+            self.beginInsertRows(top, head, len(members) - tail - 1)
+            group.members = members
+            self.endInsertRows()
 
     # A long article has thousands of claims; laying all of them out costs a Python call per row,
     # so the view gets them in batches as it scrolls (and on demand when one is navigated to).

@@ -80,6 +80,20 @@ class ClaimsPanel(QWidget):
             self._filling = False
         self.set_current_claim(self._current_claim)
 
+    def update_layer(self, text: str, spans: list[Span | SpanRow], claims: list[StoredClaim], scheme: LabelScheme,
+                     touched: frozenset) -> None:
+        """The same layer after an edit that touched ``touched`` spans: only the rows that differ
+        change (rows open or closed and the scroll position stay), else it is shown again."""
+        self._filling = True  # a removed current row moves the tree's current index: not the user's choice
+        try:
+            patched = self.model.patch(text, spans, claims, scheme, touched)
+        finally:
+            self._filling = False
+        if not patched:
+            self.show_layer(text, spans, claims, scheme)
+            return
+        self.set_current_claim(self._current_claim)
+
     def _expanded_claims(self) -> set[int]:
         if len(self.model.groups) > EXPAND_ALL_UP_TO * 4:  # asking each row costs; keep the current one open
             return set()
@@ -99,7 +113,9 @@ class ClaimsPanel(QWidget):
         group = next((g for g in self.model.groups if g.claim is not None and g.claim.id == claim_id), None)
         self.note.blockSignals(True)
         self.note.setEnabled(group is not None)
-        self.note.setText(group.claim.note if group else "")
+        note = group.claim.note if group else ""
+        if self.note.text() != note:  # setText repaints the field even when nothing changes
+            self.note.setText(note)
         self.note.blockSignals(False)
         row = self.model.claim_row(claim_id) if claim_id is not None else None
         if row is not None:

@@ -123,7 +123,17 @@ class AnnotationView(QPlainTextEdit):
             dirty.update(self.index.remove(span_id))
             if span is not None:
                 dirty.update(self.index.add(span))
-        self._invalidate(dirty)
+        if not self.highlighter.keeps_line_heights:
+            self._invalidate(dirty)
+            return
+        # Formatted blocks get their new formats at once and only their own rectangles repainted
+        # (rehighlightBlock would repaint the whole viewport); the others when they come into view.
+        doc, offset, width = self.document(), self.contentOffset(), self.viewport().width()
+        for number in sorted(dirty & self._formatted):
+            block = doc.findBlockByNumber(number)
+            self.highlighter.restyle(block)
+            rect = self.blockBoundingGeometry(block).translated(offset)
+            self.viewport().update(0, int(rect.top()) - 1, width, int(rect.height()) + 3)
 
     @property
     def placed(self) -> dict[object, PlacedSpan]:
