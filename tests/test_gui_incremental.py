@@ -100,6 +100,7 @@ def test_every_edit_leaves_the_panel_as_a_fresh_fill_would(window, qtbot, qtmode
     window.delete_selected_span()
     check()
     assert not resets, "edits within the same claims must not reset the panel"
+    assert window.panel.tree.repaints_narrowed >= 5  # and each of them repainted only the rows below
     for _ in range(4):
         window.undo_action.trigger()
         check()

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QHeaderView, QLabel, QLineEdit, QMenu, QTreeView, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHeaderView, QLabel, QLineEdit, QMenu, QVBoxLayout, QWidget
 
 from ..model import FIGURE, LabelScheme, Span, SpanRow
 from ..store import StoredClaim
 from .claims_model import BATCH, CLAIM_ROLE, EXPAND_ALL_UP_TO, SPAN_ROLE, ClaimsModel  # noqa: F401 (BATCH: tests)
+from .claims_tree import ClaimsTree
 
 class ClaimsPanel(QWidget):
     claim_selected = Signal(object)  # claim id
@@ -28,7 +29,7 @@ class ClaimsPanel(QWidget):
         self.setObjectName("claimsPanel")
         self.setMinimumWidth(240)  # below this the member texts shrink to nothing
         self.model = ClaimsModel(self)
-        self.tree = QTreeView(self)
+        self.tree = ClaimsTree(self)
         self.tree.setObjectName("claimsTree")
         self.tree.setModel(self.model)
         self.tree.setUniformRowHeights(True)  # lets Qt skip measuring rows it does not show
