@@ -128,12 +128,11 @@ class AnnotationView(QPlainTextEdit):
             return
         # Formatted blocks get their new formats at once and only their own rectangles repainted
         # (rehighlightBlock would repaint the whole viewport); the others when they come into view.
-        doc, offset, width = self.document(), self.contentOffset(), self.viewport().width()
+        doc = self.document()
         for number in sorted(dirty & self._formatted):
             block = doc.findBlockByNumber(number)
             self.highlighter.restyle(block)
-            rect = self.blockBoundingGeometry(block).translated(offset)
-            self.viewport().update(0, int(rect.top()) - 1, width, int(rect.height()) + 3)
+            self._repaint_block(block)
 
     @property
     def placed(self) -> dict[object, PlacedSpan]:
@@ -194,10 +193,23 @@ class AnnotationView(QPlainTextEdit):
                     block = doc.findBlockByNumber(number)
                     # A block with no spans that was never formatted has nothing to clear.
                     if block.isValid() and (self._needs_format(number) or block.layout().formats()):
-                        self.highlighter.rehighlightBlock(block)
+                        self._format_block(block)
         finally:
             self.highlighter.allowed = set()
             self._formatting = False
+
+    def _format_block(self, block) -> None:
+        if not self.highlighter.keeps_line_heights:
+            self.highlighter.rehighlightBlock(block)
+            return
+        # Straight into the layout, and only the block repainted: rehighlightBlock would lay the
+        # next block out again and repaint the whole viewport for each block formatted.
+        self.highlighter.restyle(block)
+        self._repaint_block(block)
+
+    def _repaint_block(self, block) -> None:
+        rect = self.blockBoundingGeometry(block).translated(self.contentOffset())
+        self.viewport().update(0, int(rect.top()) - 1, self.viewport().width(), int(rect.height()) + 3)
 
     def _needs_format(self, number: int) -> bool:
         """Whether block ``number`` has anything to format (a subclass may draw more than spans)."""
