@@ -217,3 +217,20 @@ def test_what_the_article_shows_after_each_edit_is_what_a_fresh_paint_shows(wind
             assert _shown_is_fresh(view.viewport())
     finally:
         QApplication.setCursorFlashTime(1000)
+
+
+def test_a_document_opened_shows_its_spans_as_a_fresh_paint_would(window, qtbot):
+    QApplication.setCursorFlashTime(0)
+    try:
+        first = window.session.doc_id
+        _tag(window, "South Korea", "ENTITY")
+        other = next(window.documents.doc_id(r) for r in range(window.documents.rowCount())
+                     if window.documents.doc_id(r) != first)
+        window.open_document(other)
+        assert _shown_is_fresh(window.view.viewport())
+        window.open_document(first)  # back to the tagged one: its colours drawn at once
+        assert window.view.document().findBlock(window.view.map.to_qt(window.view.text.index("South Korea"))).layout().formats()
+        assert _shown_is_fresh(window.view.viewport())
+        assert _shown_is_fresh(window.panel.tree.viewport())
+    finally:
+        QApplication.setCursorFlashTime(1000)

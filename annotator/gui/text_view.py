@@ -52,6 +52,7 @@ class AnnotationView(SpanDrawing, QPlainTextEdit):
         self._formatted: set[int] = set()  # blocks whose formats are current
         self._loading = False
         self._formatting = False
+        self._repainting_all = False
         self._format_cache: dict[tuple, QTextCharFormat] = {}
         self._marks: tuple[object | None, tuple] = (None, ())
         self.highlighter = SpanHighlighter(self)
@@ -86,7 +87,11 @@ class AnnotationView(SpanDrawing, QPlainTextEdit):
         finally:
             self._loading = False
             self.highlighter.paused = False
-        self._format_visible()
+        self._repainting_all = True  # a new text repaints the whole viewport anyway
+        try:
+            self._format_visible()
+        finally:
+            self._repainting_all = False
 
     def _show_text(self, text: str) -> None:
         self.text = text
@@ -189,7 +194,8 @@ class AnnotationView(SpanDrawing, QPlainTextEdit):
         # Straight into the layout, and only the block repainted: rehighlightBlock would lay the
         # next block out again and repaint the whole viewport for each block formatted.
         self.highlighter.restyle(block)
-        self._repaint_block(block)
+        if not self._repainting_all:
+            self._repaint_block(block)
 
     def _repaint_block(self, block) -> None:
         rect = self.blockBoundingGeometry(block).translated(self.contentOffset())
