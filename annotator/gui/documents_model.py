@@ -26,6 +26,9 @@ _FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
 _TITLE_FLAGS = _FLAGS | Qt.ItemFlag.ItemIsEditable
 
 
+_UNCHECKED = object()
+
+
 class DocumentSource(Protocol):
     """Where the rows come from, in list order."""
 
@@ -42,15 +45,28 @@ class StoreSource:
         self.store = store
         self.reviewer = reviewer
         self.fingerprint: tuple | None = None  # which documents there were when counted
+        self._dense_for: object = _UNCHECKED  # the fingerprint ``_dense`` was worked out for
+        self._dense = False
 
     def count(self) -> int:
         self.fingerprint = self.store.documents_fingerprint()
         return self.fingerprint[0]
 
+    def _positions_dense(self) -> bool:
+        # Checked once per set of documents (one walk of the index), not per page or jump.
+        if self._dense_for is _UNCHECKED or self._dense_for != self.fingerprint:
+            self._dense = self.store.document_positions_dense()
+            self._dense_for = self.fingerprint
+        return self._dense
+
     def ids(self, offset: int, limit: int) -> list[str]:
+        if offset and self._positions_dense():  # a page far down: no OFFSET walking the rows before it
+            return self.store.document_ids_at(offset, limit)
         return self.store.document_order(offset, limit)
 
     def row_of(self, doc_id: str) -> int | None:
+        if self._positions_dense():  # opening a document far down the list costs no count
+            return self.store.document_position(doc_id)
         return self.store.document_row(doc_id)
 
     def summaries(self, ids: Sequence[str]) -> list[DocumentSummary]:

@@ -207,6 +207,28 @@ class StoreBase:
         ).fetchone()
         return None if row is None else row[0]
 
+    def document_positions_dense(self) -> bool:
+        """Whether list positions are exactly 0, 1, ..., count - 1, as imports and merges number
+        them. Then a document's row is its position and a page of the list is a range of positions,
+        found in the ``documents_list`` index without counting every row before it (which is what
+        ``document_row`` and ``document_order``'s OFFSET do: milliseconds at 100,000 documents).
+        One walk of the index."""
+        n, distinct, low, high = self.db.execute(
+            "SELECT count(*), count(DISTINCT position), min(position), max(position) FROM documents"
+        ).fetchone()
+        return n == 0 or (distinct == n and low == 0 and high == n - 1)
+
+    def document_ids_at(self, first: int, limit: int) -> list[str]:
+        """Ids of the documents at positions ``first`` to ``first + limit - 1``, in order (from
+        the index alone); the list's rows when positions are dense."""
+        return [r[0] for r in self.db.execute(
+            "SELECT id FROM documents WHERE position >= ? AND position < ? ORDER BY position", (first, first + limit)
+        )]
+
+    def document_position(self, doc_id: str) -> int | None:
+        row = self.db.execute("SELECT position FROM documents WHERE id = ?", (doc_id,)).fetchone()
+        return None if row is None else row[0]
+
     def documents_fingerprint(self) -> tuple:
         """Which documents there are, cheaply: documents are only ever added (import, merge), and
         an addition or removal changes the count or the newest row. The count comes first."""
