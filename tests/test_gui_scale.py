@@ -356,3 +356,43 @@ def test_switching_documents_writes_the_settings_file_once_the_reader_stays(qtbo
     assert again.session.doc_id == "d00006"
     again.close()
     again.store.close()
+
+
+@pytest.mark.parametrize("renumber", [None, "position * 2", "position / 2"])
+def test_a_far_document_is_found_without_counting_the_rows_before_it(qtbot, tmp_path, monkeypatch, renumber):
+    """Imports number documents 0, 1, 2, ...: then (once the list has checked, after start-up) a row
+    is its position and a page a range of positions (no count or OFFSET over the documents before it). Gaps or ties in the positions
+    (a file from elsewhere) fall back to counting, with the same rows."""
+    import sqlite3
+
+    path = tmp_path / "p.annotator.db"
+    _build(path, 300)
+    if renumber:
+        conn = sqlite3.connect(path)
+        conn.execute(f"UPDATE documents SET position = {renumber}")  # gaps, or ties broken by id
+        conn.commit()
+        conn.close()
+    with Store(path) as store:
+        expected = store.document_order()  # the list order, counted the old way
+        counted: list = []
+        original_row, original_order = Store.document_row, Store.document_order
+
+        def document_row(store, doc_id):
+            counted.append(doc_id)
+            return original_row(store, doc_id)
+
+        def document_order(store, offset=0, limit=-1):
+            if offset:  # an OFFSET walks the rows before it
+                counted.append(offset)
+            return original_order(store, offset, limit)
+
+        monkeypatch.setattr(Store, "document_row", document_row)
+        monkeypatch.setattr(Store, "document_order", document_order)
+        model = documents_model.DocumentsModel()
+        source = documents_model.StoreSource(store, lambda: "alice")
+        model.set_source(source)
+        qtbot.waitUntil(lambda: source._dense is not None, timeout=5000)  # checked once, after start-up
+        if renumber != "position / 2":  # ties: rows by counting are ambiguous, as before
+            assert [model.row_of(doc_id) for doc_id in expected[::37]] == list(range(0, 300, 37))
+        assert [model.doc_id(row) for row in range(300)] == expected
+        assert bool(counted) == (renumber is not None)

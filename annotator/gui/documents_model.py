@@ -9,11 +9,13 @@ from typing import Callable, Protocol, Sequence
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, QTimer
 
+from ..errors import AnnotatorError
 from ..store import DocumentSummary, Store
 
 COLUMNS = ("Title", "Spans", "Claims", "Done", "Adjudicated")
 REVIEW_COLUMN = 4
 PAGE = 64  # rows read together: a screenful or two
+POSITIONS_CHECK_MS = 1000  # after start-up: whether rows can be found by position (StoreSource)
 PENDING_CAP = 256  # adjudication counts waiting to be worked out; older requests were scrolled past
 Index = QModelIndex | QPersistentModelIndex
 _DISPLAY, _EDIT, _TOOLTIP, _USER = (int(r) for r in (
@@ -42,15 +44,31 @@ class StoreSource:
         self.store = store
         self.reviewer = reviewer
         self.fingerprint: tuple | None = None  # which documents there were when counted
+        self._dense: bool | None = None  # positions 0..n-1 (rows are positions); None: not checked yet
 
     def count(self) -> int:
         self.fingerprint = self.store.documents_fingerprint()
+        self._dense = None  # another set of documents: checked again
         return self.fingerprint[0]
 
+    def check_positions(self) -> None:
+        """Whether rows can be found by position: one walk of the index (12-30 ms at 100,000
+        documents), so the list asks for it once, after start-up, never on a key press or a jump;
+        until then rows are counted as before."""
+        if self._dense is None:
+            try:
+                self._dense = self.store.document_positions_dense()
+            except AnnotatorError:  # the project was closed (or failed) meanwhile: rows stay counted
+                return
+
     def ids(self, offset: int, limit: int) -> list[str]:
+        if offset and self._dense:  # a page far down: no OFFSET walking the rows before it
+            return self.store.document_ids_at(offset, limit)
         return self.store.document_order(offset, limit)
 
     def row_of(self, doc_id: str) -> int | None:
+        if self._dense:  # opening a document far down the list costs no count
+            return self.store.document_position(doc_id)
         return self.store.document_row(doc_id)
 
     def summaries(self, ids: Sequence[str]) -> list[DocumentSummary]:
@@ -118,6 +136,9 @@ class DocumentsModel(QAbstractTableModel):
         self._count = source.count()
         self._forget()
         self.endResetModel()
+        check = getattr(source, "check_positions", None)
+        if check is not None:
+            QTimer.singleShot(POSITIONS_CHECK_MS, self, lambda: check() if self._source is source else None)
 
     def _forget(self) -> None:
         self._pages.clear()

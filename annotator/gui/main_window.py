@@ -300,17 +300,22 @@ class MainWindow(DocumentListMixin, ExternalChangesMixin, FileActionsMixin, Revi
             self.view.set_spans(self.store.span_rows(doc_id, self.session.reviewer), self._overlay_spans(doc_id))
         elif touched:
             self.view.update_spans({span_id: self.store.span_row(span_id) for span_id in touched})
-        self._refresh_panel()
+        self._refresh_panel(touched)
         self.done_action.setChecked(bool(summary and summary.done))
         self._update_status()
 
-    def _refresh_panel(self) -> None:
+    def _refresh_panel(self, touched: frozenset | None = None) -> None:
+        """Show the open layer's claims again: after an edit (``touched``, the spans it touched),
+        only the rows that changed; else (``None``) the panel is filled anew."""
         s = self.session
         if s.doc_id is None:
             return
         spans = self.view.own_spans()
         self._claims = self.store.claims(s.doc_id, s.reviewer)
-        self.panel.show_layer(self.view.text, spans, self._claims, self.scheme)
+        if touched is None:
+            self.panel.show_layer(self.view.text, spans, self._claims, self.scheme)
+        else:
+            self.panel.update_layer(self.view.text, spans, self._claims, self.scheme, touched)
         self._refresh_marks()
 
     def _refresh_marks(self) -> None:

@@ -27,6 +27,8 @@ class LaneHighlighter(SpanHighlighter):
     QPlainTextEdit scrolls by lines, not pixels; the view formats what comes into view before it
     is painted, and centres again once the blocks around a target are formatted."""
 
+    keeps_line_heights = False  # lane blocks get taller white space
+
     def __init__(self, view: "ReviewTextView"):
         super().__init__(view)
         self.blocks_formatted = 0  # blocks formatted, with or without gold spans (tests, benchmark)

@@ -4,7 +4,8 @@ Span colours live in the layout (the highlighter's formats), not in the document
 entries, overlaps can be drawn, and only blocks Qt lays out get formatted. The highlighter reads
 a per-block index of spans kept in Qt positions; code point <-> Qt conversion happens here, at the
 view's edge, through ``annotator.offsets``. Transient marks (the selected span, the current
-claim) are ExtraSelections over a handful of spans.
+claim) are ExtraSelections over a handful of spans; formats and marks are drawn by the
+``SpanDrawing`` mixin (``span_drawing.py``).
 
 A line longer than a few thousand characters (pasted web text can be 20 MB on one line) is shown
 as several display blocks: Qt lays out and highlights a block whole. The offset map knows where
@@ -15,33 +16,16 @@ from __future__ import annotations
 
 
 from PySide6.QtCore import QMimeData, QPoint, Qt, Signal
-from PySide6.QtGui import (
-    QColor,
-    QMouseEvent,
-    QPalette,
-    QTextCharFormat,
-    QTextCursor,
-    QTextOption,
-)
-from PySide6.QtWidgets import QMenu, QPlainTextEdit, QTextEdit, QToolTip, QWidget
+from PySide6.QtGui import QMouseEvent, QTextCharFormat, QTextCursor, QTextOption
+from PySide6.QtWidgets import QMenu, QPlainTextEdit, QToolTip, QWidget
 
 from ..model import LabelScheme, Span, SpanRow
 from ..offsets import OffsetMap
 from .highlighter import SpanHighlighter
+from .span_drawing import SpanDrawing
 from .span_index import PlacedSpan, SpanIndex
 
-BACKGROUND_ALPHA = 80  # of 255: light enough to read through on light and dark palettes
-NESTED_ALPHA = 130
-SELECTED_ALPHA = 190
-
-
-def _with_alpha(color: str, alpha: int) -> QColor:
-    c = QColor(color)
-    c.setAlpha(alpha)
-    return c
-
-
-class AnnotationView(QPlainTextEdit):
+class AnnotationView(SpanDrawing, QPlainTextEdit):
     """Shows one document; reports selections in code points; never edits the text."""
 
     span_clicked = Signal(object)  # span id
@@ -69,6 +53,7 @@ class AnnotationView(QPlainTextEdit):
         self._formatted: set[int] = set()  # blocks whose formats are current
         self._loading = False
         self._formatting = False
+        self._repainting_all = False
         self._format_cache: dict[tuple, QTextCharFormat] = {}
         self._marks: tuple[object | None, tuple] = (None, ())
         self.highlighter = SpanHighlighter(self)
@@ -103,7 +88,11 @@ class AnnotationView(QPlainTextEdit):
         finally:
             self._loading = False
             self.highlighter.paused = False
-        self._format_visible()
+        self._repainting_all = True  # a new text repaints the whole viewport anyway
+        try:
+            self._format_visible()
+        finally:
+            self._repainting_all = False
 
     def _show_text(self, text: str) -> None:
         self.text = text
@@ -124,7 +113,16 @@ class AnnotationView(QPlainTextEdit):
             dirty.update(self.index.remove(span_id))
             if span is not None:
                 dirty.update(self.index.add(span))
-        self._invalidate(dirty)
+        if not self.highlighter.keeps_line_heights:
+            self._invalidate(dirty)
+            return
+        # Formatted blocks get their new formats at once and only their own rectangles repainted
+        # (rehighlightBlock would repaint the whole viewport); the others when they come into view.
+        doc = self.document()
+        for number in sorted(dirty & self._formatted):
+            block = doc.findBlockByNumber(number)
+            self.highlighter.restyle(block)
+            self._repaint_block(block)
 
     @property
     def placed(self) -> dict[object, PlacedSpan]:
@@ -185,10 +183,24 @@ class AnnotationView(QPlainTextEdit):
                     block = doc.findBlockByNumber(number)
                     # A block with no spans that was never formatted has nothing to clear.
                     if block.isValid() and (self._needs_format(number) or block.layout().formats()):
-                        self.highlighter.rehighlightBlock(block)
+                        self._format_block(block)
         finally:
             self.highlighter.allowed = set()
             self._formatting = False
+
+    def _format_block(self, block) -> None:
+        if not self.highlighter.keeps_line_heights:
+            self.highlighter.rehighlightBlock(block)
+            return
+        # Straight into the layout, and only the block repainted: rehighlightBlock would lay the
+        # next block out again and repaint the whole viewport for each block formatted.
+        self.highlighter.restyle(block)
+        if not self._repainting_all:
+            self._repaint_block(block)
+
+    def _repaint_block(self, block) -> None:
+        rect = self.blockBoundingGeometry(block).translated(self.contentOffset())
+        self.viewport().update(0, int(rect.top()) - 1, self.viewport().width(), int(rect.height()) + 3)
 
     def _needs_format(self, number: int) -> bool:
         """Whether block ``number`` has anything to format (a subclass may draw more than spans)."""
@@ -201,96 +213,6 @@ class AnnotationView(QPlainTextEdit):
     def _invalidate_all(self) -> None:
         self._formatted = set()
         self._format_visible()
-
-    # -- drawing -----------------------------------------------------------------------------
-
-    def format_for(self, covering: list[PlacedSpan]) -> QTextCharFormat:
-        """One character format for a stretch covered by ``covering`` spans.
-
-        The innermost background-style span gives the background (stronger when nested); an
-        underline-style span (CLAIM), or else the next enclosing span, gives the underline, so
-        an ENTITY inside a SPEAKER inside a CLAIM shows all three.
-        """
-        ordered = sorted(covering, key=lambda p: (p.qt_end - p.qt_start, p.span.label))
-        overlays = [p for p in ordered if p.overlay]
-        ordered = [p for p in ordered if not p.overlay]
-        backgrounds = [p for p in ordered if self._style(p.span.label) == "background"]
-        underlines = [p for p in ordered if self._style(p.span.label) == "underline"]
-        key = (
-            tuple(p.span.label for p in backgrounds[:2]),
-            tuple(p.span.label for p in underlines[:1]),
-            tuple(p.span.label for p in overlays[:1]),
-        )
-        cached = self._format_cache.get(key)
-        if cached is not None:
-            return cached
-        fmt = QTextCharFormat()
-        if backgrounds:
-            alpha = NESTED_ALPHA if len(backgrounds) > 1 else BACKGROUND_ALPHA
-            fmt.setBackground(_with_alpha(self._color(backgrounds[0].span.label), alpha))
-        if underlines:
-            fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.SingleUnderline)
-            fmt.setUnderlineColor(QColor(self._color(underlines[0].span.label)))
-            fmt.setFontUnderline(True)
-        elif len(backgrounds) > 1:
-            fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.DashUnderline)
-            fmt.setUnderlineColor(QColor(self._color(backgrounds[1].span.label)))
-        elif overlays:
-            # The other reviewer's span: a dotted underline in its label's colour, so it never
-            # hides this reviewer's own colours.
-            fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.DotLine)
-            fmt.setUnderlineColor(QColor(self._color(overlays[0].span.label)))
-        self._format_cache[key] = fmt
-        return fmt
-
-    def _style(self, label: str) -> str:
-        found = self.scheme.get(label)
-        return found.style if found else "background"
-
-    def _color(self, label: str) -> str:
-        found = self.scheme.get(label)
-        return found.color if found else "#888888"
-
-    def mark(self, selected: object | None, lit: tuple = ()) -> None:
-        """Show ``selected`` span strongly and the ``lit`` spans (the current claim) lightly.
-
-        Later selections paint over earlier ones, so a selected statement (underline style)
-        goes first, lightly, and the members inside it stay visible on top.
-        """
-        if self._marks == (selected, tuple(lit)):
-            return
-        self._marks = (selected, tuple(lit))
-        placed = self.index.placed(selected) if selected is not None else None
-        statement_selected = placed is not None and self._style(placed.span.label) == "underline"
-        selections = []
-        if statement_selected:
-            selections.extend(self._selection(selected, alpha=BACKGROUND_ALPHA))
-        for span_id in lit:
-            member = self.index.placed(span_id)
-            if span_id != selected and member is not None and self._style(member.span.label) != "underline":
-                selections.extend(self._selection(span_id, alpha=NESTED_ALPHA))
-        if selected is not None and not statement_selected:
-            selections.extend(self._selection(selected, alpha=SELECTED_ALPHA, outline=True))
-        self.setExtraSelections(selections)
-
-    def _selection(self, span_id: object, *, alpha: int, outline: bool = False) -> list[QTextEdit.ExtraSelection]:
-        placed = self.index.placed(span_id)
-        if placed is None:
-            return []
-        sel = QTextEdit.ExtraSelection()
-        cursor = QTextCursor(self.document())
-        cursor.setPosition(placed.qt_start)
-        cursor.setPosition(placed.qt_end, QTextCursor.MoveMode.KeepAnchor)
-        sel.cursor = cursor
-        fmt = QTextCharFormat()
-        fmt.setBackground(_with_alpha(self._color(placed.span.label), alpha))
-        if outline:
-            text_color = self.palette().color(QPalette.ColorRole.Text)
-            fmt.setForeground(text_color)
-            fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.SingleUnderline)
-            fmt.setUnderlineColor(text_color)
-        sel.format = fmt
-        return [sel]
 
     def scroll_to_span(self, span_id: object) -> None:
         placed = self.index.placed(span_id)

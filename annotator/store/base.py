@@ -213,6 +213,34 @@ class StoreBase:
         ).fetchone()
         return None if row is None else row[0]
 
+    def document_positions_dense(self) -> bool:
+        """Whether list positions are exactly 0, 1, ..., count - 1, as imports and merges number
+        them. Then a document's row is its position and a page of the list is a range of positions,
+        found in the ``documents_list`` index without counting every row before it (which is what
+        ``document_row`` and ``document_order``'s OFFSET do: milliseconds at 100,000 documents).
+        At most one walk of the index (12 ms at 100,000 documents; min and max alone are lookups,
+        and ``count(DISTINCT ...)`` would sort in a temporary tree)."""
+        n = self.db.execute("SELECT count(*) FROM documents").fetchone()[0]
+        if n == 0:
+            return True
+        low = self.db.execute("SELECT min(position) FROM documents").fetchone()[0]
+        high = self.db.execute("SELECT max(position) FROM documents").fetchone()[0]
+        if (low, high) != (0, n - 1):
+            return False
+        distinct = self.db.execute("SELECT count(*) FROM (SELECT position FROM documents GROUP BY position)").fetchone()[0]
+        return distinct == n
+
+    def document_ids_at(self, first: int, limit: int) -> list[str]:
+        """Ids of the documents at positions ``first`` to ``first + limit - 1``, in order (from
+        the index alone); the list's rows when positions are dense."""
+        return [r[0] for r in self.db.execute(
+            "SELECT id FROM documents WHERE position >= ? AND position < ? ORDER BY position", (first, first + limit)
+        )]
+
+    def document_position(self, doc_id: str) -> int | None:
+        row = self.db.execute("SELECT position FROM documents WHERE id = ?", (doc_id,)).fetchone()
+        return None if row is None else row[0]
+
     def documents_fingerprint(self) -> tuple:
         """Which documents there are, cheaply: documents are only ever added (import, merge), and
         an addition or removal changes the count or the newest row. The count comes first."""
