@@ -60,7 +60,8 @@ def test_every_edit_leaves_the_panel_as_a_fresh_fill_would(window, qtbot, qtmode
 
     qtbot.waitUntil(figures_ready, timeout=10000)
     # the window repaints the whole panel when it hears of it: not during the checks below
-    qtbot.waitUntil(lambda: not window.figure_warmup._timer.isActive())
+    # (the warm-up starts shortly after the window is shown; the readers may be warm already)
+    qtbot.waitUntil(lambda: window.figure_warmup is not None and not window.figure_warmup._timer.isActive())
     model = window.panel.model
     qtmodeltester.check(model)  # and it keeps watching every insertion and removal that follows
     resets = []
