@@ -10,9 +10,9 @@ from collections import defaultdict
 from typing import Any, Iterable, Iterator
 
 from ..errors import EditError
-from ..model import FIGURE, GOLD, AnnotatedDocument, Claim, Document, Label, check_span
+from ..model import FIGURE, GOLD, AnnotatedDocument, Claim, Document, Label
 from .layers_export import build_layer
-from .results import ImportResult, now
+from .results import ImportResult, now, refuse_bad_span
 
 
 def _import_cache_kib() -> int:
@@ -163,15 +163,7 @@ class LayerIOMixin:
         new_rows = []
         for span in item.spans:
             start, end, label = span.start, span.end, span.label
-            # check_span's test for the usual good span, inline; anything else goes through it for
-            # its message.
-            if not (type(start) is int and type(end) is int and 0 <= start < end <= length
-                    and type(label) is str and label in labels and label.strip()):
-                problem = check_span(length, start, end, label)
-                if problem:
-                    raise EditError(f"document {item.document.id!r}: {problem}")
-                if label not in labels:
-                    raise EditError(f"document {item.document.id!r}: unknown label {label!r}")
+            refuse_bad_span(item.document.id, length, start, end, label, labels)
             key = (start, end, label)
             if key in existing:
                 result.spans_existing += 1

@@ -15,8 +15,8 @@ from collections import defaultdict
 from typing import Any
 
 from ..errors import EditError
-from ..model import GOLD, AnnotatedDocument, Label, check_span
-from .results import ImportResult, MergeResult, attrs_from_json as _attrs, now
+from ..model import GOLD, AnnotatedDocument, Label
+from .results import ImportResult, MergeResult, attrs_from_json as _attrs, now, refuse_bad_span
 
 LayerKey = tuple  # (sorted span tuples, sorted claim tuples, done)
 _HISTORY_BATCH = 500
@@ -279,15 +279,7 @@ class _Writer:
         labels = self.labels
         for span in item.spans:
             start, end, label = span.start, span.end, span.label
-            # The test of check_span for the usual good span, inline: a label of the scheme is a
-            # non-empty string. Anything else goes through check_span for its message.
-            if not (type(start) is int and type(end) is int and 0 <= start < end <= length
-                    and type(label) is str and label in labels):
-                problem = check_span(length, start, end, label)
-                if problem:
-                    raise EditError(f"document {item.document.id!r}: {problem}")
-                if label not in labels:
-                    raise EditError(f"document {item.document.id!r}: unknown label {label!r}")
+            refuse_bad_span(item.document.id, length, start, end, label, labels)
             key = (start, end, label)
             row = row_of.get(key)
             if row is None:  # the same span twice in a layer is stored once, as an import does

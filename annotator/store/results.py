@@ -1,4 +1,5 @@
-"""Plain values the store hands back: document summaries, stored claims, import and merge reports."""
+"""Plain values the store hands back (document summaries, stored claims, import and merge
+reports), and the check of a span that imports and merges share."""
 
 from __future__ import annotations
 
@@ -6,6 +7,9 @@ import datetime as _dt
 import json
 from dataclasses import dataclass, field
 from typing import Any
+
+from ..errors import EditError
+from ..model import check_span
 
 
 def now() -> str:
@@ -79,3 +83,16 @@ class ImportResult:
 
 def attrs_from_json(stored: str) -> dict[str, Any]:
     return {} if stored == "{}" else json.loads(stored)  # most spans have none: skip the parser
+
+
+def refuse_bad_span(doc_id: str, length: int, start: object, end: object, label: object, labels: set[str]) -> None:
+    """Raise ``EditError`` naming the document unless [start, end) fits a text of ``length`` and
+    ``label`` is one of ``labels`` (the import's and the merge's check of every span). The usual
+    good span is decided inline, without building check_span's message."""
+    if (type(start) is int and type(end) is int and 0 <= start < end <= length  # type: ignore[operator]
+            and type(label) is str and label in labels and label.strip()):
+        return
+    problem = check_span(length, start, end, label)
+    if problem:
+        raise EditError(f"document {doc_id!r}: {problem}")
+    raise EditError(f"document {doc_id!r}: unknown label {label!r}")

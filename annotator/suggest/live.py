@@ -9,11 +9,11 @@ window can run it in a worker thread (see ``gui/suggestions_view.py``).
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from typing import Callable, Iterable, Sequence
+from typing import Callable, Iterable, Iterator, Sequence
 
 from ..model import CLAIM
 from .engine import suggest_text
-from .strings import StringMatcher, _whole_word, worth_matching
+from .strings import StringMatcher, leftmost_longest, worth_matching
 from .suggestion import SOURCES, STRINGS, Suggestion
 
 
@@ -118,24 +118,12 @@ class LayeredMatcher:
         return len(self.labels)
 
     def find(self, text: str) -> list[tuple[int, int, str, str]]:
-        best: dict[int, tuple[int, str]] = {}
-        for matcher, skip in ((self._base, self._changed), (self._delta, ())):
-            if matcher is None:
-                continue
-            for start, end, tagged in matcher._matches(text):
-                if tagged in skip or not _whole_word(text, start, end):
-                    continue
-                if start not in best or end > best[start][0]:
-                    best[start] = (end, tagged)
-        out: list[tuple[int, int, str, str]] = []
-        reached = 0
-        for start in sorted(best):
-            if start < reached:
-                continue
-            end, tagged = best[start]
-            out.append((start, end, self.labels[tagged], tagged))
-            reached = end
-        return out
+        def matches() -> Iterator[tuple[int, int, str]]:
+            for matcher, skip in ((self._base, self._changed), (self._delta, ())):
+                if matcher is not None:
+                    yield from (m for m in matcher._matches(text) if m[2] not in skip)
+
+        return leftmost_longest(text, matches(), self.labels)
 
 
 def build(store, annotator: str, *, sources: Sequence[str] = SOURCES,

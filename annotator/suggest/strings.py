@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
-from typing import Iterable, Iterator
+from typing import Iterable, Iterator, Mapping
 
 try:
     import ahocorasick
@@ -45,6 +45,27 @@ def choose_labels(tagged: Iterable[tuple[str, str, str]], annotator: str) -> dic
     for text, counts in everyone.items():
         chosen = own.get(text) or counts
         out[text] = min(chosen.items(), key=lambda item: (-item[1], item[0]))[0]
+    return out
+
+
+def leftmost_longest(text: str, matches: Iterable[tuple[int, int, str]],
+                     labels: Mapping[str, str]) -> list[tuple[int, int, str, str]]:
+    """(start, end, label, tagged string) of the whole-word ``matches``: at each start the longest,
+    then left to right, none overlapping the one before."""
+    best: dict[int, tuple[int, str]] = {}  # start → (end, tagged string) of its longest whole-word match
+    for start, end, tagged in matches:
+        if not _whole_word(text, start, end):
+            continue
+        if start not in best or end > best[start][0]:
+            best[start] = (end, tagged)
+    out: list[tuple[int, int, str, str]] = []
+    reached = 0
+    for start in sorted(best):
+        if start < reached:
+            continue
+        end, tagged = best[start]
+        out.append((start, end, labels[tagged], tagged))
+        reached = end
     return out
 
 
@@ -81,21 +102,7 @@ class StringMatcher:
 
     def find(self, text: str) -> list[tuple[int, int, str, str]]:
         """(start, end, label, tagged string) of every whole-word match, leftmost-longest, not overlapping."""
-        best: dict[int, tuple[int, str]] = {}  # start → (end, tagged string) of its longest whole-word match
-        for start, end, tagged in self._matches(text):
-            if not _whole_word(text, start, end):
-                continue
-            if start not in best or end > best[start][0]:
-                best[start] = (end, tagged)
-        out: list[tuple[int, int, str, str]] = []
-        reached = 0
-        for start in sorted(best):
-            if start < reached:
-                continue
-            end, tagged = best[start]
-            out.append((start, end, self.labels[tagged], tagged))
-            reached = end
-        return out
+        return leftmost_longest(text, self._matches(text), self.labels)
 
     def _matches(self, text: str) -> Iterator[tuple[int, int, str]]:
         if self._automaton is not None:
