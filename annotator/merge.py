@@ -7,9 +7,8 @@ and the whole merge is one transaction, so a bad file leaves the project as it w
 
 from __future__ import annotations
 
-import contextlib
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Callable
 
 from .collector import paused
 from .errors import EditError, StoreError
@@ -26,17 +25,6 @@ __all__ = ["merge_files", "read_reviewer_file"]
 # and again (a re-merge of 10 x 1,000 changed documents: 1.2 s of 6.8 s CPU). Bounded, since it
 # adds to the merge's peak memory.
 MERGE_CACHE_KIB = 48 * 1024
-
-
-@contextlib.contextmanager
-def _page_cache(store: Store) -> Iterator[None]:
-    before = store.db.execute("PRAGMA cache_size").fetchone()[0]
-    if -MERGE_CACHE_KIB < before < 0 or 0 <= before < MERGE_CACHE_KIB // 4:  # pages of 4 KiB
-        store.db.execute(f"PRAGMA cache_size = -{MERGE_CACHE_KIB}")
-    try:
-        yield
-    finally:
-        store.db.execute(f"PRAGMA cache_size = {before}")
 
 
 def merge_files(store: Store, paths: list[str | Path], progress: Callable[[int, int], None] | None = None) -> MergeResult:
@@ -65,7 +53,7 @@ def _merge_files(store: Store, paths: list[str | Path], progress: Callable[[int,
         if progress is not None:
             progress(len(batches), steps)
     del texts
-    with _page_cache(store), store.atomic():  # one transaction for all files; each file's merge is a savepoint in it
+    with store.page_cache(MERGE_CACHE_KIB), store.atomic():  # one transaction for all files; each file's merge is a savepoint in it
         for number, (path, read) in enumerate(batches, start=1):
             try:
                 result = store.merge_layers(read.items, source=Path(path).name)

@@ -102,16 +102,12 @@ class LayerIOMixin:
 
     @contextlib.contextmanager
     def _import_cache(self) -> Iterator[None]:
-        """A larger page cache for the import: new rows land all over the text-hash and span
-        indexes, and with SQLite's default 2 MB each insert into a large project reads its pages
-        from the file again (an import of 100,000 documents slowed as the file grew)."""
-        before = self.db.execute("PRAGMA cache_size").fetchone()[0]
-        if -IMPORT_CACHE_KIB < before < 0 or 0 <= before < IMPORT_CACHE_KIB // 4:  # pages of 4 KiB
-            self.db.execute(f"PRAGMA cache_size = -{IMPORT_CACHE_KIB}")
+        """A larger page cache for the import (an import of 100,000 documents slowed as the file
+        grew: each insert read the text-hash and span index pages from the file again)."""
         try:
-            yield
+            with self.page_cache(IMPORT_CACHE_KIB):
+                yield
         finally:
-            self.db.execute(f"PRAGMA cache_size = {before}")
             self._figure_filler = None  # its memo is for one import
 
     def _import_document(self, doc: Document, position: int, stamp: str) -> tuple[str, bool]:
