@@ -242,23 +242,26 @@ class SuggestActionsMixin:
             self.view.clear_selection()
             self._update_suggestion_status()
 
-    def accept_suggestion(self) -> None:
+    def _acted_on(self) -> "Suggestion | None":
+        """The suggestion the accept and reject keys act on, or None (with a hint) when there is none."""
         if not self._usable():
-            return
+            return None
         target = self._target()
         if target is None:
             self.show_status("Go to a suggestion first (N).")
+        return target
+
+    def accept_suggestion(self) -> None:
+        target = self._acted_on()
+        if target is None:
             return
         s = self.session
         if self._do(_edits.AcceptSuggestions(s.doc_id, s.reviewer, (target,), join_claim=s.current_claim)) is not None:
             self._drop_and_advance([target], target)
 
     def reject_suggestion(self) -> None:
-        if not self._usable():
-            return
-        target = self._target()
+        target = self._acted_on()
         if target is None:
-            self.show_status("Go to a suggestion first (N).")
             return
         s = self.session
         if self._do(_edits.RejectSuggestion(s.doc_id, s.reviewer, target.start, target.end, target.label)) is not None:
