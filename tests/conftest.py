@@ -46,3 +46,22 @@ def window(qtbot, seeded_store):
     win.show()
     qtbot.waitExposed(win)
     return win
+
+
+SEED0 = "000_15135173df733d2c"
+
+
+def focused(window, qtbot, *, warm: bool = False):
+    """The window with keyboard focus on its article view, on seed 000 (where it opens), as a
+    reviewer's key presses find it; ``warm`` also waits for the figure readers' warm-up thread."""
+    from PySide6.QtWidgets import QApplication
+
+    window.activateWindow()
+    window.view.setFocus()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is window.view)
+    assert window.session.doc_id == SEED0
+    if warm:
+        from annotator.gui.figure_support import figures_ready
+
+        qtbot.waitUntil(figures_ready, timeout=10000)
+    return window

@@ -8,7 +8,7 @@ from PySide6.QtCore import QPoint, Qt, QTimer
 from PySide6.QtGui import QTextCursor
 from PySide6.QtWidgets import QApplication, QLineEdit, QMenu, QMessageBox
 
-SEED0 = "000_15135173df733d2c"
+from .conftest import SEED0, focused
 
 
 def rows(window, sql, *params):
@@ -39,11 +39,7 @@ def press(qtbot, window, key, modifier=Qt.KeyboardModifier.NoModifier):
 
 @pytest.fixture
 def active(window, qtbot):
-    window.activateWindow()
-    window.view.setFocus()
-    qtbot.waitUntil(lambda: QApplication.focusWidget() is window.view)
-    assert window.session.doc_id == SEED0
-    return window
+    return focused(window, qtbot)
 
 
 def test_select_and_press_label_key_stores_exact_offsets(active, qtbot):

@@ -9,9 +9,10 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
 from annotator import edits
-from annotator.gui.figure_support import FigureDialog, figures_ready
+from annotator.gui.figure_support import FigureDialog
 
-SEED0 = "000_15135173df733d2c"
+from .conftest import SEED0, focused
+
 PHRASE = "around $3 billion"
 
 
@@ -37,12 +38,7 @@ def select(window, phrase):
 
 @pytest.fixture
 def active(window, qtbot):
-    window.activateWindow()
-    window.view.setFocus()
-    qtbot.waitUntil(lambda: QApplication.focusWidget() is window.view)
-    assert window.session.doc_id == SEED0
-    qtbot.waitUntil(figures_ready, timeout=10000)  # the warm-up thread, started when the window showed
-    return window
+    return focused(window, qtbot, warm=True)  # the warm-up thread, started when the window showed
 
 
 def panel_texts(window):

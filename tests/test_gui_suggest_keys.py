@@ -8,21 +8,16 @@ import json
 import pytest
 from PySide6.QtWidgets import QApplication
 
-from annotator.gui.figure_support import figures_ready
 from tests.drivers.suggest_keys import by_hand, gold_layer, layer, load_gold, with_suggestions
 
-SEED0 = "000_15135173df733d2c"
+from .conftest import SEED0, focused
+
 FIGURES = "tests/fixtures/figures/seed_figures.json"
 
 
 @pytest.fixture
 def active(window, qtbot):
-    window.activateWindow()
-    window.view.setFocus()
-    qtbot.waitUntil(lambda: QApplication.focusWidget() is window.view)
-    assert window.session.doc_id == SEED0
-    qtbot.waitUntil(figures_ready, timeout=10000)
-    return window
+    return focused(window, qtbot, warm=True)
 
 
 def check_equals_gold(window, gold):

@@ -9,10 +9,10 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
-from annotator.gui.figure_support import figures_ready
 from annotator.suggest import Suggester
 
-SEED0 = "000_15135173df733d2c"
+from .conftest import SEED0, focused
+
 SHIFT = Qt.KeyboardModifier.ShiftModifier
 CTRL = Qt.KeyboardModifier.ControlModifier
 
@@ -59,12 +59,7 @@ def offered(window, text, label=None):
 
 @pytest.fixture
 def active(window, qtbot):
-    window.activateWindow()
-    window.view.setFocus()
-    qtbot.waitUntil(lambda: QApplication.focusWidget() is window.view)
-    assert window.session.doc_id == SEED0
-    qtbot.waitUntil(figures_ready, timeout=10000)
-    settle(window, qtbot)
+    settle(focused(window, qtbot, warm=True), qtbot)
     return window
 
 
