@@ -89,10 +89,15 @@ def _swept(members, order, starts, ends, owners, joinable) -> list[list[int]]:
 _AGREE = frozenset({"agree"})
 
 
-def _span_kinds(reviewers: tuple[str, ...], versions: dict[str, frozenset[Tup]]) -> frozenset[str]:
+def _all_agree(reviewers: tuple[str, ...], versions: dict[str, frozenset]) -> bool:
+    """Every reviewer has the same non-empty version (the common case, decided without pairs)."""
     values = [versions[r] for r in reviewers]
-    if values and all(v == values[0] for v in values) and values[0]:
-        return frozenset({"agree"})
+    return bool(values) and bool(values[0]) and all(v == values[0] for v in values)
+
+
+def _span_kinds(reviewers: tuple[str, ...], versions: dict[str, frozenset[Tup]]) -> frozenset[str]:
+    if _all_agree(reviewers, versions):
+        return _AGREE
     kinds: set[str] = set()
     for a in reviewers:
         for b in reviewers:
@@ -112,9 +117,8 @@ def _span_kinds(reviewers: tuple[str, ...], versions: dict[str, frozenset[Tup]])
 
 
 def _claim_kinds(reviewers: tuple[str, ...], versions: dict[str, frozenset]) -> frozenset[str]:
-    values = [versions[r] for r in reviewers]
-    if values and all(v == values[0] for v in values) and values[0]:
-        return frozenset({"agree"})
+    if _all_agree(reviewers, versions):
+        return _AGREE
     kinds: set[str] = set()
     for a in reviewers:
         for b in reviewers:
